@@ -1,0 +1,162 @@
+/**
+ * The error catalogue: every code any msal-mtls package can produce, what it means, and what the
+ * caller should do about it. This file is the single source: the docs table
+ * (`docs/errors.md`, made by `pnpm errors:table`) and the CLI's `{ "error": CODE }` output come from
+ * it, and a test keeps them in step. Codes are stable: add new ones, never rename or reuse one.
+ *
+ * Spelling: `ERR_MTLS_*` for the confidential-client path, the token endpoint and TLS;
+ * `ERR_IMDS_*` for the managed-identity path; `ERR_CNG_*` for the Windows key backend.
+ */
+export interface ErrorCatalogueEntry {
+  /** What went wrong, in one sentence. Becomes the default message. */
+  readonly meaning: string;
+  /** What the caller should do. Appended to the message. */
+  readonly fix: string;
+}
+
+/** Every error code msal-mtls can produce. Switch on this, not on messages. */
+export type ErrorCode =
+  | 'ERR_MTLS_INVALID_ARGUMENT'
+  | 'ERR_MTLS_INVALID_AUTHORITY'
+  | 'ERR_MTLS_TENANTLESS_AUTHORITY'
+  | 'ERR_MTLS_UNSUPPORTED_HOST'
+  | 'ERR_MTLS_INVALID_REGION'
+  | 'ERR_MTLS_CERTIFICATE_REQUIRED'
+  | 'ERR_MTLS_INVALID_CERTIFICATE'
+  | 'ERR_MTLS_PFX_BAD_PASSPHRASE'
+  | 'ERR_MTLS_PFX_UNSUPPORTED'
+  | 'ERR_MTLS_KEY_MISMATCH'
+  | 'ERR_MTLS_CERTIFICATE_EXPIRED'
+  | 'ERR_MTLS_CERTIFICATE_NOT_YET_VALID'
+  | 'ERR_MTLS_NETWORK'
+  | 'ERR_MTLS_TLS_HANDSHAKE'
+  | 'ERR_MTLS_TIMEOUT'
+  | 'ERR_MTLS_RESPONSE_TOO_LARGE'
+  | 'ERR_MTLS_SERVER_ERROR'
+  | 'ERR_MTLS_CLIENT_REJECTED'
+  | 'ERR_MTLS_RESOURCE_NOT_ENROLLED'
+  | 'ERR_MTLS_SERVICE_UNAVAILABLE'
+  | 'ERR_MTLS_INVALID_RESPONSE'
+  | 'ERR_MTLS_TOKEN_TYPE_MISSING'
+  | 'ERR_MTLS_TOKEN_TYPE_MISMATCH'
+  | 'ERR_MTLS_BINDING_MISMATCH'
+  | 'ERR_MTLS_CACHE_FORMAT';
+
+const catalogue: Record<ErrorCode, ErrorCatalogueEntry> = {
+  // ---- misuse (thrown as TypeError / RangeError carrying this code) ----
+  ERR_MTLS_INVALID_ARGUMENT: {
+    meaning: 'An argument or option has the wrong type or an invalid value.',
+    fix: 'Correct the named parameter; the message says what was expected and what was received.',
+  },
+
+  // ---- pre-flight validation (no network call is made) ----
+  ERR_MTLS_INVALID_AUTHORITY: {
+    meaning: 'The authority is not an absolute https URL of the form https://<host>/<tenant>.',
+    fix: 'Pass an authority such as https://login.microsoftonline.com/<tenant-id>.',
+  },
+  ERR_MTLS_TENANTLESS_AUTHORITY: {
+    meaning:
+      "mTLS PoP requires a tenanted authority; 'common', 'organizations' and 'consumers' are not allowed.",
+    fix: 'Use an authority with a specific tenant id or domain, e.g. https://login.microsoftonline.com/<tenant-id>.',
+  },
+  ERR_MTLS_UNSUPPORTED_HOST: {
+    meaning: 'The authority host is not an Entra login host that supports mTLS PoP.',
+    fix: "Use the cloud's 'login.' host (the message names the replacement for a legacy sovereign host).",
+  },
+  ERR_MTLS_INVALID_REGION: {
+    meaning: 'The Azure region name is not valid (letters and digits only, e.g. eastus2).',
+    fix: 'Pass a region such as "eastus", or omit azureRegion to use the global mTLS endpoint.',
+  },
+  ERR_MTLS_CERTIFICATE_REQUIRED: {
+    meaning:
+      'mTLS PoP requires a certificate credential; a client secret or an assertion without a binding certificate cannot be used.',
+    fix: 'Configure certificate: { certPem, keyPem } | { pfx, passphrase } | { key, chain }.',
+  },
+  ERR_MTLS_INVALID_CERTIFICATE: {
+    meaning: 'The certificate or private key could not be read.',
+    fix: 'Pass a PEM certificate (-----BEGIN CERTIFICATE-----) and a PEM private key, or a valid PFX.',
+  },
+  ERR_MTLS_PFX_BAD_PASSPHRASE: {
+    meaning: 'The PFX passphrase is wrong (the PFX integrity check failed).',
+    fix: 'Pass the passphrase the PFX was exported with.',
+  },
+  ERR_MTLS_PFX_UNSUPPORTED: {
+    meaning: 'The PFX uses an encryption or integrity algorithm that is not supported.',
+    fix: 'Re-export the PFX with AES-256 (openssl pkcs12 -export defaults, or Windows "AES256-SHA256").',
+  },
+  ERR_MTLS_KEY_MISMATCH: {
+    meaning: "The private key does not belong to the certificate (their public keys differ).",
+    fix: 'Pass the private key that was generated with this certificate.',
+  },
+  ERR_MTLS_CERTIFICATE_EXPIRED: {
+    meaning: 'The certificate has expired.',
+    fix: 'Renew the certificate and register the new one with the app.',
+  },
+  ERR_MTLS_CERTIFICATE_NOT_YET_VALID: {
+    meaning: 'The certificate is not valid yet (its NotBefore is in the future).',
+    fix: "Check the machine's clock, or wait until the certificate becomes valid.",
+  },
+
+  // ---- transport ----
+  ERR_MTLS_NETWORK: {
+    meaning: 'The connection to the endpoint failed (refused, reset, or DNS failure).',
+    fix: 'Check that the host is reachable from this machine; the message names the host and the cause.',
+  },
+  ERR_MTLS_TLS_HANDSHAKE: {
+    meaning: "The TLS handshake failed: the server's certificate could not be verified, or the server refused ours.",
+    fix: "Check the system's trusted roots (or the ca option for a test CA) and that the client certificate is usable for TLS client authentication.",
+  },
+  ERR_MTLS_TIMEOUT: {
+    meaning: 'The endpoint did not answer within the time allowed.',
+    fix: 'Retry later; raise requestTimeoutMs if the network is slow.',
+  },
+  ERR_MTLS_RESPONSE_TOO_LARGE: {
+    meaning: 'The response body exceeded the size limit.',
+    fix: 'The endpoint is not behaving as Entra does; check connectTo and proxies.',
+  },
+
+  // ---- token endpoint ----
+  ERR_MTLS_SERVER_ERROR: {
+    meaning: 'The token endpoint returned an error.',
+    fix: 'Read error, errorDescription and the AADSTS codes on the error; the correlation id helps Microsoft support.',
+  },
+  ERR_MTLS_CLIENT_REJECTED: {
+    meaning: 'The token endpoint rejected the client (invalid_client): the certificate is not registered for the app, or the app is unknown.',
+    fix: "Register this certificate on the app registration (Certificates & secrets), and check the client id and tenant.",
+  },
+  ERR_MTLS_RESOURCE_NOT_ENROLLED: {
+    meaning: 'The resource is not enrolled for mTLS PoP tokens (AADSTS392196).',
+    fix: 'Request a resource that accepts mTLS PoP (e.g. https://graph.microsoft.com/.default), or ask the resource owner to enable token binding.',
+  },
+  ERR_MTLS_SERVICE_UNAVAILABLE: {
+    meaning: 'The token endpoint is unavailable (HTTP 5xx after the allowed retry).',
+    fix: 'Retry later.',
+  },
+  ERR_MTLS_INVALID_RESPONSE: {
+    meaning: 'The token endpoint returned a response that is not a valid token response.',
+    fix: 'The endpoint is not behaving as Entra does; check connectTo and proxies.',
+  },
+  ERR_MTLS_TOKEN_TYPE_MISSING: {
+    meaning: 'The token response has no token_type.',
+    fix: 'The endpoint is not an mTLS PoP token endpoint; check the authority and connectTo.',
+  },
+  ERR_MTLS_TOKEN_TYPE_MISMATCH: {
+    meaning: 'mtls_pop was requested but the token endpoint returned another token type.',
+    fix: 'Check that the request went to the mTLS endpoint and that the app and resource support mTLS PoP.',
+  },
+  ERR_MTLS_BINDING_MISMATCH: {
+    meaning:
+      "The access token is not bound to our certificate: its cnf['x5t#S256'] differs from the certificate's thumbprint.",
+    fix: 'Do not use this token. Check that the TLS connection presents the configured certificate (proxies that terminate TLS break binding).',
+  },
+  ERR_MTLS_CACHE_FORMAT: {
+    meaning: 'The serialized token cache could not be read.',
+    fix: 'Discard the persisted cache; it will be rebuilt from the network.',
+  },
+};
+
+/** The catalogue, read-only: code → meaning and fix. */
+export const errorCatalogue: Readonly<Record<ErrorCode, ErrorCatalogueEntry>> = catalogue;
+
+/** All codes, in catalogue order. */
+export const errorCodes: readonly ErrorCode[] = Object.keys(catalogue) as ErrorCode[];
