@@ -1,1 +1,2 @@
-export const placeholder = 1;
+export { main } from './main.js';
+export type { Io } from './output.js';

@@ -1,1 +1,46 @@
-export const placeholder = 1;
+// Path 1: confidential client
+export { ConfidentialClient } from './client/confidential_client.js';
+export type { ConfidentialClientOptions, AcquireTokenParameters } from './client/confidential_client.js';
+export type { AcquireTokenResult } from './client/result.js';
+export type { CertificateInput, PemCertificateInput, PfxCertificateInput, KeyObjectCertificateInput, BindingCredential } from './credential/binding_credential.js';
+
+// Errors
+export { MtlsError, ServerError, isMtlsError } from './errors/mtls_error.js';
+export type { MtlsErrorOptions, ServerErrorFields } from './errors/mtls_error.js';
+export { errorCatalogue, errorCodes } from './errors/codes.js';
+export type { ErrorCode, ErrorCatalogueEntry } from './errors/codes.js';
+
+// Token cache
+export { TokenCache } from './cache/token_cache.js';
+export type { CachedToken, PartitionKeyParts } from './cache/token_cache.js';
+export type { CachePlugin, TokenCacheContext } from './client/token_acquisition.js';
+
+// Logging
+export { LogLevel, Logger } from './logging/logger.js';
+export type { LoggerOptions } from './logging/logger.js';
+
+// mTLS PoP helpers
+export { x5tS256 } from './pop/thumbprint.js';
+export { readCnfThumbprint, decodeJwtClaims } from './pop/jwt_cnf.js';
+
+// Endpoints
+export { parseAuthority } from './authority/authority.js';
+export type { Authority } from './authority/authority.js';
+export { globalMtlsHost, mtlsHost, mtlsTokenUrl } from './authority/mtls_endpoint.js';
+export { parseRegion } from './authority/region.js';
+
+// Building blocks for @msal-mtls/imds and @msal-mtls/cng (advanced use)
+export { loadBindingCredential } from './credential/binding_credential.js';
+export { createNodeTransport } from './transport/node_transport.js';
+export type { NodeTransportOptions } from './transport/node_transport.js';
+export type { HttpRequest, HttpResponse, MtlsTransport } from './transport/http_types.js';
+export { parseConnectTo, resolveDialTarget } from './transport/connect_to.js';
+export type { ConnectToRule, DialTarget } from './transport/connect_to.js';
+export { requestMtlsPopToken } from './request/token_request.js';
+export type { MtlsPopTokenRequest } from './request/token_request.js';
+export type { TokenResponse } from './request/token_response.js';
+export { TokenAcquisition } from './client/token_acquisition.js';
+export type { TokenSource, AcquireOptions, TokenAcquisitionOptions } from './client/token_acquisition.js';
+export { scopesKey } from './cache/scopes.js';
+export { SingleFlight } from './cache/single_flight.js';
+export { SKU, VERSION } from './version.js';

@@ -40,7 +40,24 @@ export type ErrorCode =
   | 'ERR_MTLS_TOKEN_TYPE_MISSING'
   | 'ERR_MTLS_TOKEN_TYPE_MISMATCH'
   | 'ERR_MTLS_BINDING_MISMATCH'
-  | 'ERR_MTLS_CACHE_FORMAT';
+  | 'ERR_MTLS_CACHE_FORMAT'
+  | 'ERR_MTLS_INTERNAL'
+  | 'ERR_IMDS_UNREACHABLE'
+  | 'ERR_IMDS_V2_NOT_SUPPORTED'
+  | 'ERR_IMDS_REQUEST_FAILED'
+  | 'ERR_IMDS_SERVICE_UNAVAILABLE'
+  | 'ERR_IMDS_TIMEOUT'
+  | 'ERR_IMDS_INVALID_SERVER_HEADER'
+  | 'ERR_IMDS_REDIRECT_REFUSED'
+  | 'ERR_IMDS_RESPONSE_TOO_LARGE'
+  | 'ERR_IMDS_INVALID_METADATA'
+  | 'ERR_IMDS_INVALID_ISSUANCE_RESPONSE'
+  | 'ERR_IMDS_INSECURE_TOKEN_ENDPOINT'
+  | 'ERR_IMDS_INVALID_CERTIFICATE'
+  | 'ERR_IMDS_KEY_PROTECTION_NOT_MET'
+  | 'ERR_IMDS_KEY_STORE'
+  | 'ERR_IMDS_ATTESTATION_UNAVAILABLE'
+  | 'ERR_IMDS_ATTESTATION_FAILED';
 
 const catalogue: Record<ErrorCode, ErrorCatalogueEntry> = {
   // ---- misuse (thrown as TypeError / RangeError carrying this code) ----
@@ -152,6 +169,77 @@ const catalogue: Record<ErrorCode, ErrorCatalogueEntry> = {
   ERR_MTLS_CACHE_FORMAT: {
     meaning: 'The serialized token cache could not be read.',
     fix: 'Discard the persisted cache; it will be rebuilt from the network.',
+  },
+
+  ERR_MTLS_INTERNAL: {
+    meaning: 'An unexpected error inside msal-mtls (a bug).',
+    fix: 'Please report it with the message and the correlation id; never include tokens or keys.',
+  },
+
+  // ---- managed identity (IMDSv2) ----
+  ERR_IMDS_UNREACHABLE: {
+    meaning: 'IMDS could not be reached (connection refused, reset or timed out after the retries).',
+    fix: 'Run on an Azure VM with a managed identity, or point imdsEndpoint / AZURE_POD_IDENTITY_AUTHORITY_HOST at a reachable IMDS.',
+  },
+  ERR_IMDS_V2_NOT_SUPPORTED: {
+    meaning: 'This VM\'s IMDS does not offer IMDSv2 credential issuance (getplatformmetadata answered 404 after the retries).',
+    fix: 'Use a VM image that supports mTLS PoP for managed identity; msal-mtls does not fall back to IMDSv1 bearer tokens.',
+  },
+  ERR_IMDS_REQUEST_FAILED: {
+    meaning: 'IMDS answered an error.',
+    fix: 'Read status and the body excerpt on the error; for a user-assigned identity check that it is assigned to this VM.',
+  },
+  ERR_IMDS_SERVICE_UNAVAILABLE: {
+    meaning: 'IMDS stayed unavailable or throttled (HTTP 410, 429 or 5xx) through the retries.',
+    fix: 'Retry later; IMDS allows about 5 requests a second per VM.',
+  },
+  ERR_IMDS_TIMEOUT: {
+    meaning: 'IMDS did not answer within the time allowed, through the retries.',
+    fix: 'Retry later; raise the IMDS timeout if the VM is under heavy load.',
+  },
+  ERR_IMDS_INVALID_SERVER_HEADER: {
+    meaning: "The platform-metadata response lacks a Server header naming IMDS: it did not come from IMDS.",
+    fix: 'Check imdsEndpoint / AZURE_POD_IDENTITY_AUTHORITY_HOST and any proxy between the app and 169.254.169.254.',
+  },
+  ERR_IMDS_REDIRECT_REFUSED: {
+    meaning: 'IMDS answered with a redirect; msal-mtls never follows one (it would replay the CSR and attestation token elsewhere).',
+    fix: 'Check imdsEndpoint / AZURE_POD_IDENTITY_AUTHORITY_HOST and any proxy between the app and IMDS.',
+  },
+  ERR_IMDS_RESPONSE_TOO_LARGE: {
+    meaning: 'An IMDS response body exceeded 1 MiB.',
+    fix: 'Check imdsEndpoint: a real IMDS never answers this much.',
+  },
+  ERR_IMDS_INVALID_METADATA: {
+    meaning: 'The platform-metadata response is not valid (clientId, tenantId, cuId or attestationEndpoint missing or malformed).',
+    fix: 'Retry; if it persists, report the VM image and region.',
+  },
+  ERR_IMDS_INVALID_ISSUANCE_RESPONSE: {
+    meaning: 'The credential-issuance response is malformed (a required field is missing or empty).',
+    fix: 'Retry; if it persists, report the VM image and region.',
+  },
+  ERR_IMDS_INSECURE_TOKEN_ENDPOINT: {
+    meaning: 'IMDS named a token endpoint that is not an absolute https URL.',
+    fix: 'Refusing to send a token request there; check imdsEndpoint and proxies.',
+  },
+  ERR_IMDS_INVALID_CERTIFICATE: {
+    meaning: 'The certificate IMDS issued cannot be used: not valid base64 DER, not ours, for another identity, or outside its validity.',
+    fix: 'Retry to get a new certificate; the message names the check that failed.',
+  },
+  ERR_IMDS_KEY_PROTECTION_NOT_MET: {
+    meaning: 'The binding key available here is below the minimumKeyProtection floor.',
+    fix: "Run where KeyGuard is available (Trusted Launch VM with Credential Guard), or lower minimumKeyProtection (e.g. 'software') if a software key is acceptable.",
+  },
+  ERR_IMDS_KEY_STORE: {
+    meaning: 'The persisted binding key could not be read or written.',
+    fix: 'Check the permissions of the key store folder (it must be private to this user), or turn persistence off.',
+  },
+  ERR_IMDS_ATTESTATION_UNAVAILABLE: {
+    meaning: 'Key attestation was requested but no attestation provider is available for this key.',
+    fix: 'Install @msal-mtls/cng on Windows with AttestationClientLib.dll, or request without attestation.',
+  },
+  ERR_IMDS_ATTESTATION_FAILED: {
+    meaning: 'Key attestation failed; no unattested request was sent instead.',
+    fix: 'Read the provider status on the error; check that the VM is Trusted Launch with Credential Guard running.',
   },
 };
 

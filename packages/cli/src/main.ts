@@ -1,0 +1,37 @@
+import { tokenCommand, tokenUsage } from './commands/token.js';
+import { demoCommand, demoUsage } from './commands/demo.js';
+import { processIo, type Io } from './output.js';
+
+const VERSION = '0.1.0';
+
+const usage = `msal-mtls ${VERSION}: Microsoft Entra mTLS Proof-of-Possession tokens from the command line.
+
+${tokenUsage}
+
+${demoUsage}
+
+Errors: exit code 1; "CODE: message" on stderr; with --json also {"error": CODE, "message": ...} on stdout.`;
+
+/** Runs one command line; returns the exit code (never calls process.exit, so it is testable in-process). */
+export async function main(argv: readonly string[], io: Io = processIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'token':
+      return tokenCommand(rest, io, env);
+    case 'demo':
+      return demoCommand(rest, io);
+    case '--version':
+    case 'version':
+      io.out(VERSION);
+      return 0;
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      io.out(usage);
+      return 0;
+    default:
+      io.err(`ERR_MTLS_INVALID_ARGUMENT: unknown command '${command}'. Run msal-mtls --help.`);
+      return 1;
+  }
+}

@@ -1,0 +1,66 @@
+import type { AcquireTokenResult } from '@msal-mtls/core';
+import { decodeJwtClaims, isMtlsError, x5tS256 } from '@msal-mtls/core';
+
+/** Where the CLI writes; a seam so tests and the demo capture output without a child process. */
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export const processIo: Io = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** The `--json` shape of a token result. Field names are a contract for scripts. */
+export function tokenJson(result: AcquireTokenResult): Record<string, unknown> {
+  return {
+    accessToken: result.accessToken,
+    tokenType: result.tokenType,
+    expiresOn: result.expiresOn.toISOString(),
+    refreshOn: result.refreshOn?.toISOString() ?? null,
+    tokenSource: result.tokenSource,
+    scopes: result.scopes,
+    bindingCertificateThumbprint: x5tS256(result.bindingCertificate),
+    correlationId: result.correlationId,
+  };
+}
+
+/** A summary for people: never the token itself, only what it says about itself. */
+export function tokenSummary(result: AcquireTokenResult): string[] {
+  const claims = decodeJwtClaims(result.accessToken);
+  const cnf = (claims?.cnf as Record<string, unknown> | undefined)?.['x5t#S256'];
+  return [
+    `token source:   ${result.tokenSource}`,
+    `token type:     ${result.tokenType}`,
+    `expires on:     ${result.expiresOn.toISOString()}`,
+    ...(result.refreshOn ? [`refresh on:     ${result.refreshOn.toISOString()}`] : []),
+    `cnf x5t#S256:   ${typeof cnf === 'string' ? cnf : '(opaque token)'}`,
+    `binding cert:   ${x5tS256(result.bindingCertificate)}`,
+    ...(typeof claims?.aud === 'string' ? [`aud:            ${claims.aud}`] : []),
+    `correlation id: ${result.correlationId}`,
+  ];
+}
+
+/** Error contract: exit 1; `CODE: message` on stderr; with --json also `{ error, message }` on stdout. */
+export function reportError(io: Io, error: unknown, json: boolean): number {
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  io.err(`${code}: ${message}`);
+  if (json) {
+    const extra: Record<string, unknown> = {};
+    if (isMtlsError(error)) {
+      for (const field of ['status', 'error', 'errorDescription', 'errorCodes', 'correlationId'] as const) {
+        const value = (error as unknown as Record<string, unknown>)[field];
+        if (value !== undefined) extra[field] = value;
+      }
+    }
+    io.out(JSON.stringify({ error: code, message, ...extra }));
+  }
+  return 1;
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^ERR_(MTLS|IMDS|CNG)_/.test(code) ? code : 'ERR_MTLS_INTERNAL';
+}

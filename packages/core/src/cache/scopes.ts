@@ -1,0 +1,21 @@
+import { invalidArgument } from '../errors/argument.js';
+
+/**
+ * Checks a scopes argument and returns its cache-key form: trimmed, lower-cased (Entra scopes are
+ * case-insensitive), de-duplicated, sorted, space-joined. The common one-scope case makes no
+ * array and no sort.
+ */
+export function scopesKey(scopes: unknown): string {
+  if (!Array.isArray(scopes) || scopes.length === 0) throw invalidArgument('scopes', 'a non-empty array of strings', scopes);
+  if (scopes.length === 1) return checkedScope(scopes[0], 0);
+  const set = new Set<string>();
+  for (let i = 0; i < scopes.length; i++) set.add(checkedScope(scopes[i], i));
+  return [...set].sort().join(' ');
+}
+
+function checkedScope(scope: unknown, index: number): string {
+  if (typeof scope !== 'string') throw invalidArgument(`scopes[${index}]`, 'a string', scope);
+  const key = scope.trim().toLowerCase();
+  if (key.length === 0 || /\s/.test(key)) throw invalidArgument(`scopes[${index}]`, 'a non-empty scope without spaces', scope);
+  return key;
+}

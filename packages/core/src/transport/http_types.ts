@@ -1,0 +1,28 @@
+/** One HTTP request, as the token and IMDS clients make it. Header names are lower case. */
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Readonly<Record<string, string>>;
+  body?: string | Uint8Array;
+  /** Per-attempt limit for the whole exchange, in milliseconds. */
+  timeoutMs?: number;
+}
+
+/** A response with its body read in full (bounded by the transport's size cap). */
+export interface HttpResponse {
+  status: number;
+  /** Lower-case header names; repeated headers joined with ", ". */
+  headers: Readonly<Record<string, string>>;
+  body: Buffer;
+}
+
+/**
+ * The seam between the token logic and the wire: request in, response out, over a TLS connection
+ * that presents one binding certificate. The default is Node's own TLS (`createNodeTransport`);
+ * `@msal-mtls/cng` provides a Schannel one for keys that never leave Windows CNG.
+ */
+export interface MtlsTransport {
+  request(request: HttpRequest): Promise<HttpResponse>;
+  /** Closes pooled connections. Requests after close() open new ones. */
+  close(): void;
+}

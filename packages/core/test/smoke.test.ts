@@ -1,2 +1,0 @@
-import { placeholder } from '../src/index.js';
-test('smoke', () => { expect(placeholder).toBe(1); });
