@@ -50,12 +50,13 @@ export function reportError(io: Io, error: unknown, json: boolean): number {
   if (json) {
     const extra: Record<string, unknown> = {};
     if (isMtlsError(error)) {
-      for (const field of ['status', 'error', 'errorDescription', 'errorCodes', 'correlationId'] as const) {
-        const value = (error as unknown as Record<string, unknown>)[field];
-        if (value !== undefined) extra[field] = value;
+      // `error` is the contract's code; the server's OAuth `error` travels as `oauthError`.
+      const fields = error as unknown as Record<string, unknown>;
+      for (const [from, to] of [['status', 'status'], ['error', 'oauthError'], ['errorDescription', 'errorDescription'], ['errorCodes', 'errorCodes'], ['correlationId', 'correlationId']] as const) {
+        if (fields[from] !== undefined) extra[to] = fields[from];
       }
     }
-    io.out(JSON.stringify({ error: code, message, ...extra }));
+    io.out(JSON.stringify({ ...extra, error: code, message }));
   }
   return 1;
 }

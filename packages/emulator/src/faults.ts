@@ -1,0 +1,107 @@
+/**
+ * Faults the token endpoint can be told to produce, so clients' retry, timeout and validation
+ * paths run against a real server. "Response" faults act before the request is validated;
+ * "token" faults change an otherwise successful response.
+ */
+export type TokenFault =
+  /** Reply with this status instead (e.g. 500, 503, 429); body defaults to an AADSTS-style error. */
+  | { kind: 'status'; status: number; body?: string | Record<string, unknown>; headers?: Record<string, string> }
+  /** Wait this long before answering (combines with any other fault). */
+  | { kind: 'delay'; ms: number }
+  /** Destroy the TCP/TLS connection after the request arrives, without any response. */
+  | { kind: 'destroySocket' }
+  /** Success, but with this `token_type` (e.g. `Bearer`). */
+  | { kind: 'tokenType'; tokenType: string }
+  /** Success, but the token's `cnf["x5t#S256"]` is this value instead of the presented certificate's. */
+  | { kind: 'cnf'; x5tS256: string }
+  /** Success, but without this top-level response field (e.g. `token_type`, `expires_in`). */
+  | { kind: 'omitField'; field: string };
+
+/** Which requests a fault applies to, and how many times. */
+export interface InjectOptions {
+  /** Number of token requests affected. Default 1; `Infinity` until {@link InjectedFault.clear}. */
+  times?: number;
+  /** Only requests to this host (e.g. the regional one), compared case-insensitively. */
+  host?: string;
+}
+
+/** A handle on one injected fault. */
+export interface InjectedFault {
+  readonly fault: TokenFault;
+  /** How many more requests it will affect. */
+  readonly remaining: number;
+  clear(): void;
+}
+
+const tokenFaultKinds: ReadonlySet<TokenFault['kind']> = new Set(['tokenType', 'cnf', 'omitField']);
+
+interface Entry {
+  fault: TokenFault;
+  remaining: number;
+  host: string | undefined;
+}
+
+/** The active faults, consumed as requests hit them. */
+export class FaultSet {
+  #entries: Entry[] = [];
+
+  inject(fault: TokenFault, options: InjectOptions = {}): InjectedFault {
+    validate(fault);
+    const times = options.times ?? 1;
+    if (!(times > 0)) throw new TypeError('times must be a positive number (or Infinity)');
+    const entry: Entry = { fault, remaining: times, host: options.host?.toLowerCase() };
+    this.#entries.push(entry);
+    return {
+      fault,
+      get remaining(): number {
+        return entry.remaining;
+      },
+      clear: (): void => {
+        entry.remaining = 0;
+        this.#prune();
+      },
+    };
+  }
+
+  clear(): void {
+    for (const entry of this.#entries) entry.remaining = 0;
+    this.#entries = [];
+  }
+
+  /** Takes the response faults (status, delay, destroySocket) that match this request. */
+  takeResponseFaults(host: string): TokenFault[] {
+    return this.#take(host, (kind) => !tokenFaultKinds.has(kind));
+  }
+
+  /** Takes the token faults that match a request about to succeed. */
+  takeTokenFaults(host: string): TokenFault[] {
+    return this.#take(host, (kind) => tokenFaultKinds.has(kind));
+  }
+
+  #take(host: string, wanted: (kind: TokenFault['kind']) => boolean): TokenFault[] {
+    const taken: TokenFault[] = [];
+    for (const entry of this.#entries) {
+      if (entry.remaining > 0 && wanted(entry.fault.kind) && (entry.host === undefined || entry.host === host)) {
+        entry.remaining--;
+        taken.push(entry.fault);
+      }
+    }
+    this.#prune();
+    return taken;
+  }
+
+  #prune(): void {
+    this.#entries = this.#entries.filter((entry) => entry.remaining > 0);
+  }
+}
+
+function validate(fault: TokenFault): void {
+  const ok =
+    (fault?.kind === 'status' && Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599) ||
+    (fault?.kind === 'delay' && Number.isFinite(fault.ms) && fault.ms >= 0) ||
+    fault?.kind === 'destroySocket' ||
+    (fault?.kind === 'tokenType' && typeof fault.tokenType === 'string') ||
+    (fault?.kind === 'cnf' && typeof fault.x5tS256 === 'string') ||
+    (fault?.kind === 'omitField' && typeof fault.field === 'string');
+  if (!ok) throw new TypeError(`invalid fault: ${JSON.stringify(fault)}`);
+}

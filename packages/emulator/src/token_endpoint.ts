@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { aadstsErrorBody, type AadstsCase } from './aadsts_error.js';
+import { accessTokenClaims, signAccessToken } from './access_token.js';
+import type { ConnectionInfo } from './connections.js';
+import type { EndpointContext } from './endpoint_context.js';
+import type { TokenFault } from './faults.js';
+import { readBody, sendJson } from './http_util.js';
+import type { TokenRequestRecord } from './records.js';
+import { validateTokenRequest } from './token_validation.js';
+
+/** Where a token request arrived. */
+export interface TokenRoute {
+  host: string;
+  path: string;
+  tenant: string;
+  issuerHost: string;
+  connection: ConnectionInfo;
+  newConnection: boolean;
+}
+
+const statusErrors: Record<number, string> = { 429: 'too_many_requests', 503: 'temporarily_unavailable' };
+
+/** `POST /{tenant}/oauth2/v2.0/token` on an mTLS host: record, apply faults, validate, issue. */
+export async function handleTokenRequest(ctx: EndpointContext, req: IncomingMessage, res: ServerResponse, route: TokenRoute): Promise<void> {
+  const body = await readBody(req);
+  const isForm = (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
+  const form = isForm ? Object.fromEntries(new URLSearchParams(body.toString('utf8'))) : {};
+  const record: TokenRequestRecord = {
+    host: route.host, path: route.path, tenant: route.tenant, headers: req.headers, form,
+    clientCertX5t: route.connection.clientCertX5t, newConnection: route.newConnection, connectionId: route.connection.id, status: 0,
+  };
+  ctx.tokenRequests.push(record);
+  ctx.stats.tokenRequests++;
+
+  const requestedId = req.headers['client-request-id'];
+  const correlationId = typeof requestedId === 'string' && requestedId !== '' ? requestedId : randomUUID();
+  const ids = { traceId: randomUUID(), correlationId };
+  const headers: Record<string, string> = { 'x-ms-request-id': ids.traceId };
+  if (req.headers['return-client-request-id'] === 'true') headers['client-request-id'] = correlationId;
+  const reply = (status: number, json: unknown, extra: Record<string, string> = {}): void => {
+    record.status = status;
+    sendJson(res, status, json, { ...headers, ...extra });
+  };
+  const error = (status: number, code: string, aadstsCase: AadstsCase, message: string): void =>
+    reply(status, aadstsErrorBody(code, aadstsCase, message, { ...ids, now: new Date(ctx.now()) }));
+
+  const responseFaults = ctx.faults.takeResponseFaults(route.host);
+  for (const fault of responseFaults) if (fault.kind === 'delay') await ctx.sleep(fault.ms);
+  if (responseFaults.some((fault) => fault.kind === 'destroySocket')) {
+    req.socket.destroy();
+    return;
+  }
+  const statusFault = responseFaults.find((fault): fault is Extract<TokenFault, { kind: 'status' }> => fault.kind === 'status');
+  if (statusFault) {
+    const code = statusErrors[statusFault.status] ?? (statusFault.status >= 500 ? 'server_error' : 'invalid_request');
+    const json = statusFault.body ?? aadstsErrorBody(code, 'serviceError', `Injected fault: HTTP ${statusFault.status}.`, { ...ids, now: new Date(ctx.now()) });
+    return reply(statusFault.status, json, statusFault.headers);
+  }
+
+  const outcome = validateTokenRequest({ tenant: route.tenant, form, clientCertX5t: route.connection.clientCertX5t }, ctx.registry, ctx.policy.enrolledResources);
+  if (!outcome.ok) return error(outcome.status, outcome.error, outcome.aadstsCase, outcome.message);
+
+  const tokenFaults = ctx.faults.takeTokenFaults(route.host);
+  const lifetime = ctx.policy.tokenLifetimeSeconds;
+  const claims = accessTokenClaims({
+    issuerHost: route.issuerHost, tenantId: outcome.tenantId, clientId: outcome.clientId, audience: outcome.resource,
+    x5tS256: outcome.clientCertX5t, nowSeconds: Math.floor(ctx.now() / 1000), lifetimeSeconds: lifetime,
+  });
+  for (const fault of tokenFaults) if (fault.kind === 'cnf') claims['cnf'] = { 'x5t#S256': fault.x5tS256 };
+  const response: Record<string, unknown> = {
+    token_type: 'mtls_pop',
+    expires_in: lifetime,
+    ext_expires_in: lifetime,
+    ...(ctx.policy.refreshInSeconds !== undefined ? { refresh_in: ctx.policy.refreshInSeconds } : {}),
+    access_token: signAccessToken(claims, ctx.signingKey),
+  };
+  for (const fault of tokenFaults) {
+    if (fault.kind === 'tokenType') response['token_type'] = fault.tokenType;
+    if (fault.kind === 'omitField') delete response[fault.field];
+  }
+  reply(200, response);
+}
