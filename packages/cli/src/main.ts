@@ -1,5 +1,6 @@
 import { tokenCommand, tokenUsage } from './commands/token.js';
 import { demoCommand, demoUsage } from './commands/demo.js';
+import { miTokenCommand, miTokenUsage } from './commands/mi_token.js';
 import { processIo, type Io } from './output.js';
 
 const VERSION = '0.1.0';
@@ -7,6 +8,8 @@ const VERSION = '0.1.0';
 const usage = `msal-mtls ${VERSION}: Microsoft Entra mTLS Proof-of-Possession tokens from the command line.
 
 ${tokenUsage}
+
+${miTokenUsage}
 
 ${demoUsage}
 
@@ -18,6 +21,8 @@ export async function main(argv: readonly string[], io: Io = processIo, env: Nod
   switch (command) {
     case 'token':
       return tokenCommand(rest, io, env);
+    case 'mi-token':
+      return miTokenCommand(rest, io, env);
     case 'demo':
       return demoCommand(rest, io);
     case '--version':

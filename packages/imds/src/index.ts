@@ -1,1 +1,16 @@
-export const placeholder = 1;
+// Path 2: managed identity over IMDSv2
+export { ManagedIdentityClient } from './client/managed_identity_client.js';
+export type { ManagedIdentityClientOptions, ManagedIdentityAcquireTokenParameters, ManagedIdentityCapabilities } from './client/managed_identity_client.js';
+export type { ManagedIdentityId } from './imds/imds_endpoint.js';
+export type { BindingStep } from './binding/binding_manager.js';
+
+// Key backends (implemented here in software; @msal-mtls/cng implements them over Windows CNG)
+export { SoftwareKeyProvider } from './key/software_key_provider.js';
+export type { SoftwareKeyProviderOptions } from './key/software_key_provider.js';
+export { keyProtectionLevels } from './key/key_provider.js';
+export type { KeyProtection, KeyProvider, BindingKey, KeyDowngrade, KeyTlsUse, SignOptions } from './key/key_provider.js';
+export type { AttestationProvider, AttestationInput } from './attestation/attestation_provider.js';
+
+// The CSR (spec §3)
+export { buildCsr, serializeCuId } from './csr.js';
+export type { Csr, CsrInput, CsrSigner, CuId } from './csr.js';

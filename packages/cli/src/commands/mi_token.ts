@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { ManagedIdentityClient, type KeyProtection, type ManagedIdentityId } from '@msal-mtls/imds';
+import { listFlag, optionalFlag, parseFlags, requiredFlag, UsageError } from '../args.js';
+import { reportError, tokenJson, tokenSummary, type Io } from '../output.js';
+
+export const miTokenUsage = `msal-mtls mi-token --resource R [--client-id ID | --object-id ID | --resource-id ID] [--attestation]
+                   [--min-key-protection keyguard|software|in-memory] [--imds URL] [--persist]
+                   [--connect-to H:P:H2:P2 ...] [--ca PEM] [--force-refresh] [--json] [--verbose]
+  Gets an mTLS PoP token for the VM's managed identity over IMDSv2 (Path 2).`;
+
+const flags = {
+  resource: { type: 'string' },
+  'client-id': { type: 'string' },
+  'object-id': { type: 'string' },
+  'resource-id': { type: 'string' },
+  attestation: { type: 'boolean' },
+  'min-key-protection': { type: 'string' },
+  imds: { type: 'string' },
+  persist: { type: 'boolean' },
+  'connect-to': { type: 'string', multiple: true },
+  ca: { type: 'string' },
+  'correlation-id': { type: 'string' },
+  'force-refresh': { type: 'boolean' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+} as const;
+
+/** `msal-mtls mi-token`: the same output and error contract as `msal-mtls token`. */
+export async function miTokenCommand(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  const json = argv.includes('--json');
+  let client: ManagedIdentityClient | undefined;
+  try {
+    const values = parseFlags(argv, flags);
+    const resource = requiredFlag(values, 'resource');
+    const imds = optionalFlag(values, 'imds');
+    const ca = optionalFlag(values, 'ca');
+    const floor = optionalFlag(values, 'min-key-protection');
+    const verbose = values.verbose === true;
+    client = new ManagedIdentityClient({
+      ...(imds === undefined ? {} : { imdsEndpoint: imds }),
+      ...(floor === undefined ? {} : { minimumKeyProtection: floor as KeyProtection }),
+      ...(ca === undefined ? {} : { ca: readCa(ca) }),
+      connectTo: listFlag(values, 'connect-to'),
+      persistence: values.persist === true,
+      env,
+      ...(verbose ? { logger: { loggerCallback: (_l, line) => io.err(line), logLevel: 3 as const } } : {}),
+    });
+    const identity = identityFromFlags(values);
+    const correlationId = optionalFlag(values, 'correlation-id');
+    const result = await client.acquireToken({
+      resource,
+      ...(identity === undefined ? {} : { identity }),
+      attestation: values.attestation === true,
+      forceRefresh: values['force-refresh'] === true,
+      ...(correlationId === undefined ? {} : { correlationId }),
+      ...(verbose ? { onStep: (step) => io.err(`step: ${step}`) } : {}),
+    });
+    if (json) io.out(JSON.stringify(tokenJson(result)));
+    else for (const line of tokenSummary(result)) io.out(line);
+    return 0;
+  } catch (error) {
+    return reportError(io, error, json);
+  } finally {
+    client?.close();
+  }
+}
+
+function identityFromFlags(values: Record<string, unknown>): ManagedIdentityId | undefined {
+  const given: ManagedIdentityId[] = [];
+  const clientId = optionalFlag(values, 'client-id');
+  const objectId = optionalFlag(values, 'object-id');
+  const resourceId = optionalFlag(values, 'resource-id');
+  if (clientId !== undefined) given.push({ clientId });
+  if (objectId !== undefined) given.push({ objectId });
+  if (resourceId !== undefined) given.push({ resourceId });
+  if (given.length > 1) throw new UsageError('Give at most one of --client-id, --object-id, --resource-id.');
+  return given[0];
+}
+
+function readCa(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--ca ${path}: ${(error as NodeJS.ErrnoException).code ?? 'cannot be read'}.`);
+  }
+}
