@@ -166,6 +166,15 @@ export class ConfidentialClient {
     }
   }
 
+  /**
+   * A transport for the downstream call (RFC 8705 §3): TLS that presents this client's
+   * certificate, trusting the same extra roots and connect-to rules. Send
+   * `Authorization: mtls_pop <accessToken>` over it. Close it when done.
+   */
+  createMtlsTransport(): MtlsTransport {
+    return createNodeTransport({ credential: this.#credential, ca: this.#ca, connectTo: this.#connectTo });
+  }
+
   /** Closes pooled TLS connections (the process can exit without waiting for them to idle out). */
   close(): void {
     this.#transport?.close();

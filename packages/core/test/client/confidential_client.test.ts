@@ -289,6 +289,18 @@ describe('the downstream call with the same certificate (RFC 8705 §3)', () => {
     }
   };
 
+  test('client.createMtlsTransport() presents the client certificate', async () => {
+    const c = client();
+    const { accessToken } = await c.acquireToken({ scopes: graph, mtlsProofOfPossession: true });
+    const transport = c.createMtlsTransport();
+    try {
+      const response = await transport.request({ method: 'GET', url: 'https://mtlstb.graph.microsoft.com/v1.0/me', headers: { authorization: `mtls_pop ${accessToken}` } });
+      expect(response.status).toBe(200);
+    } finally {
+      transport.close();
+    }
+  });
+
   test('200 with the bound certificate, 401 with another one or as Bearer', async () => {
     const { accessToken } = await client().acquireToken({ scopes: graph, mtlsProofOfPossession: true });
     expect(await call(cert, `mtls_pop ${accessToken}`)).toBe(200);

@@ -38,7 +38,6 @@ export class BindingManager {
   readonly #memory = new Map<string, Binding>();
   readonly #flights = new SingleFlight<Binding>();
   #keyChecked: Promise<BindingKey> | undefined;
-  #keySettled = false;
 
   constructor(options: BindingManagerOptions) {
     this.#o = options;
@@ -72,7 +71,6 @@ export class BindingManager {
   key(): Promise<BindingKey> {
     this.#keyChecked ??= this.#o.keyProvider.getKey().then(
       (key) => {
-        this.#keySettled = true;
         assertMeetsFloor(key, this.#o.minimumKeyProtection);
         return key;
       },
@@ -102,11 +100,12 @@ export class BindingManager {
       throw new MtlsError('ERR_IMDS_ATTESTATION_UNAVAILABLE', { correlationId, message: 'Key attestation was requested but no attestation provider is configured (there is none off Windows).' });
     }
     const call = this.#o.imdsOptions(identity, correlationId);
-    // A key already known to be below the floor fails before any IMDS request; a key still being
-    // made is made while the metadata request is in flight.
-    if (this.#keySettled) await this.key();
+    // The key first: one below the floor fails before any IMDS request (IMDS is rate limited,
+    // and a misconfigured app retrying in a loop must not hammer it). Persisted keys open fast.
+    onStep?.('key');
+    const key = await this.key();
     onStep?.('metadata');
-    const [metadata, key] = await Promise.all([getPlatformMetadata(call), (onStep?.('key'), this.key())]);
+    const metadata = await getPlatformMetadata(call);
     let attestationToken: string | undefined;
     if (attest && this.#o.attestation !== undefined) {
       onStep?.('attestation');

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
 import {
   Logger, TokenAcquisition, TokenCache, VERSION, createNodeTransport, isMtlsError, parseConnectTo, requestMtlsPopToken, scopesKey,
   type AcquireTokenResult, type CachePlugin, type LoggerOptions, type MtlsTransport, type TokenSource,
@@ -181,6 +181,21 @@ export class ManagedIdentityClient {
     return { imdsV2: probe.available, imdsReason: probe.reason, keyProtection: key.protection, downgrades: key.downgrades };
   }
 
+  /**
+   * A transport for the downstream call (RFC 8705 §3): TLS that presents `bindingCertificate`
+   * with the binding key, trusting the same extra roots and connect-to rules as this client.
+   * Send `Authorization: mtls_pop <accessToken>` over it. Close it when done.
+   */
+  async createMtlsTransport(bindingCertificate: X509Certificate): Promise<MtlsTransport> {
+    if (!(bindingCertificate instanceof X509Certificate)) throw invalidArgument('bindingCertificate', 'an X509Certificate', bindingCertificate);
+    const key = await this.#bindings.key();
+    const spki = bindingCertificate.publicKey.export({ type: 'spki', format: 'der' });
+    if (!spki.equals(Buffer.from(key.publicKeySpki()))) {
+      throw invalidArgument('bindingCertificate', "a certificate issued for this client's binding key", bindingCertificate);
+    }
+    return this.#transport({ certificate: bindingCertificate, key });
+  }
+
   /** Closes pooled TLS connections. */
   close(): void {
     for (const state of this.#aliases.values()) state.transport?.close();
@@ -234,7 +249,7 @@ export class ManagedIdentityClient {
     return state;
   }
 
-  #transport(binding: Binding): MtlsTransport {
+  #transport(binding: Pick<Binding, 'certificate' | 'key'>): MtlsTransport {
     const tls = binding.key.tls;
     if (tls.kind === 'transport') return tls.createTransport(binding.certificate, { ca: this.#ca, connectTo: this.#connectTo.map(ruleText) });
     return createNodeTransport({

@@ -89,3 +89,17 @@ describe('minimumKeyProtection floor', () => {
     expect(() => parseKeyProtection(value, 'minimumKeyProtection')).toThrow(TypeError);
   });
 });
+
+describe('a persisted key is reused by a second process', () => {
+  test('a child node process opens the same key from the store', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const store = join(dir, 'shared');
+    const mine = await new SoftwareKeyProvider({ directory: store }).getKey();
+    const entry = join(__dirname, '../../dist/index.js');
+    const script = `import { SoftwareKeyProvider } from ${JSON.stringify(entry)};
+      const key = await new SoftwareKeyProvider({ directory: ${JSON.stringify(store)} }).getKey();
+      process.stdout.write(Buffer.from(key.publicKeySpki()).toString('hex') + ' ' + key.protection);`;
+    const out = execFileSync('node', ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(out).toBe(`${Buffer.from(mine.publicKeySpki()).toString('hex')} software`);
+  });
+});
