@@ -8,15 +8,32 @@ export interface ApplicationRegistration {
   certificates: readonly string[];
 }
 
-interface StoredApplication {
+/** One stored registration (internal; shared between a registry and its {@link ApplicationRegistry.presenting} views). */
+export interface StoredApplication {
   clientId: string;
   tenantId: string;
   thumbprints: Set<string>;
+  /** Set for managed identities: accepts certificates by issuer rather than by registration. */
+  trusts?: (certificateDer: Buffer) => boolean;
+}
+
+/** A managed identity: certificates are trusted when `trusts` says so (the IMDS listener's issuer). */
+export interface ManagedIdentityRegistration {
+  clientId: string;
+  tenantId: string;
+  trusts(certificateDer: Buffer): boolean;
 }
 
 /** In-memory app registrations, keyed by tenant and client id (both case-insensitive, as GUIDs are). */
 export class ApplicationRegistry {
-  readonly #apps = new Map<string, StoredApplication>();
+  readonly #apps: Map<string, StoredApplication>;
+  /** The TLS client certificate of the request this view answers for (see {@link presenting}). */
+  readonly #presented: { der: Buffer; x5t: string } | undefined;
+
+  constructor(apps: Map<string, StoredApplication> = new Map(), presented?: Buffer) {
+    this.#apps = apps;
+    this.#presented = presented === undefined ? undefined : { der: presented, x5t: x5tS256(presented) };
+  }
 
   /** Adds an app, or adds certificates to an existing registration (certificate rollover). */
   register(app: ApplicationRegistration): void {
@@ -24,9 +41,29 @@ export class ApplicationRegistry {
     if (typeof app.tenantId !== 'string' || app.tenantId === '') throw new TypeError('tenantId must be a non-empty string');
     if (!Array.isArray(app.certificates)) throw new TypeError('certificates must be an array of PEM strings');
     const key = keyOf(app.tenantId, app.clientId);
-    const stored = this.#apps.get(key) ?? { clientId: app.clientId, tenantId: app.tenantId, thumbprints: new Set<string>() };
+    const stored: StoredApplication = this.#apps.get(key) ?? { clientId: app.clientId, tenantId: app.tenantId, thumbprints: new Set<string>() };
     for (const pem of app.certificates) stored.thumbprints.add(x5tS256(pem));
     this.#apps.set(key, stored);
+  }
+
+  /**
+   * Adds a managed identity of the emulated VM. It needs no registered certificate: a certificate
+   * `trusts` accepts authenticates it, as IMDS-issued certificates do in Entra. Existing registered
+   * certificates for the same app stay valid.
+   */
+  registerManagedIdentity(identity: ManagedIdentityRegistration): void {
+    const key = keyOf(identity.tenantId, identity.clientId);
+    const stored: StoredApplication = this.#apps.get(key) ?? { clientId: identity.clientId, tenantId: identity.tenantId, thumbprints: new Set<string>() };
+    stored.trusts = (der) => identity.trusts(der);
+    this.#apps.set(key, stored);
+  }
+
+  /**
+   * A view of the same registrations that also knows the DER of the certificate presented on this
+   * request, so a managed identity can check that certificate's issuer, not only its thumbprint.
+   */
+  presenting(certificateDer: Buffer | undefined): ApplicationRegistry {
+    return new ApplicationRegistry(this.#apps, certificateDer);
   }
 
   /** Removes a registration; `true` when there was one. */
@@ -38,7 +75,10 @@ export class ApplicationRegistry {
   find(tenantId: string, clientId: string): { clientId: string; tenantId: string; hasCertificate(x5t: string): boolean } | undefined {
     const stored = this.#apps.get(keyOf(tenantId, clientId));
     if (stored === undefined) return undefined;
-    return { clientId: stored.clientId, tenantId: stored.tenantId, hasCertificate: (x5t) => stored.thumbprints.has(x5t) };
+    const presented = this.#presented;
+    const hasCertificate = (x5t: string): boolean =>
+      stored.thumbprints.has(x5t) || (stored.trusts !== undefined && presented?.x5t === x5t && stored.trusts(presented.der));
+    return { clientId: stored.clientId, tenantId: stored.tenantId, hasCertificate };
   }
 }
 

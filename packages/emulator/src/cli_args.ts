@@ -15,7 +15,8 @@ export type CliCommand =
 export const USAGE: string = `Usage: msal-mtls-emulator start [--port N] [--host H] [--ca-dir DIR]
                                 [--register CLIENT_ID:TENANT_ID:CERT.pem ...] [--json]
 
-Starts the Entra mTLS token endpoint, JWKS and an RFC 8705 resource on one HTTPS port.
+Starts the Entra mTLS token endpoint, JWKS and an RFC 8705 resource on one HTTPS port, and
+IMDSv2 (getplatformmetadata, issuecredential) over plain HTTP on another port (its URL is printed).
 Point clients at it with --connect-to (printed) and trust the printed CA; runs until Ctrl+C.
 `;
 

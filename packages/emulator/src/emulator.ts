@@ -10,6 +10,9 @@ import type { EndpointContext } from './endpoint_context.js';
 import { DEFAULT_ENROLLED_RESOURCES, type EmulatorOptions } from './emulator_options.js';
 import { FaultSet, type InjectedFault, type InjectOptions, type TokenFault } from './faults.js';
 import { DEFAULT_RESOURCE_HOSTS } from './hosts.js';
+import { startImds, type ImdsEmulator, type RunningImds } from './imds_emulator.js';
+import { resolveImdsOptions } from './imds_options.js';
+import { issuedForManagedIdentity } from './managed_identity_trust.js';
 import type { ResourceRequestRecord, TokenRequestRecord } from './records.js';
 import { createRouter } from './router.js';
 import { createEmulatorServer, listen } from './server.js';
@@ -40,6 +43,10 @@ export interface Emulator {
   readonly resourceRequests: readonly ResourceRequestRecord[];
   /** Live counters. */
   readonly stats: Readonly<EmulatorStats>;
+  /** `http://<host>:<port>` of the IMDS listener: the base address clients use instead of `http://169.254.169.254`. */
+  readonly imdsUrl: string;
+  /** The emulated IMDS: records, counters, faults and settings. */
+  readonly imds: ImdsEmulator;
   /** Registers an app, or adds certificates to one already registered in that tenant. */
   registerApplication(app: ApplicationRegistration): void;
   unregisterApplication(clientId: string, tenantId: string): boolean;
@@ -48,7 +55,7 @@ export interface Emulator {
   /** Makes the next token request(s) fail or misbehave; see {@link TokenFault}. */
   inject(fault: TokenFault, options?: InjectOptions): InjectedFault;
   clearFaults(): void;
-  /** Clears records, counters and faults (app registrations stay): reuse one emulator across tests. */
+  /** Clears records, counters and faults, IMDS's too (app registrations and IMDS settings stay): reuse one emulator across tests. */
   reset(): void;
   /** Stops listening, ends every open connection and pending delay. Idempotent. */
   close(): Promise<void>;
@@ -57,6 +64,7 @@ export interface Emulator {
 /** Starts the emulator: CA (loaded or made), server certificate, signing key, HTTPS listener. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
+  const imdsConfig = resolveImdsOptions(options.imds ?? {}); // first: bad options fail before any key is made
   const resourceHosts = new Map(Object.entries({ ...DEFAULT_RESOURCE_HOSTS, ...options.resourceHosts }).map(([h, aud]) => [h.toLowerCase(), aud]));
   const ca = options.caDir === undefined ? await createCertificateAuthority() : await loadOrCreateCaDir(options.caDir);
   const [credentials, signingKey] = await Promise.all([issueServerCertificate(ca, [...resourceHosts.keys()]), createTokenSigningKey()]);
@@ -82,6 +90,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const connections = new ConnectionTracker(stats);
   const server = createEmulatorServer(credentials, connections, createRouter(ctx, connections, resourceHosts));
   const port = await listen(server, host, options.port ?? 0);
+  const dialHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  const urlHost = dialHost.includes(':') ? `[${dialHost}]` : dialHost;
+
+  let imds: RunningImds;
+  try {
+    imds = await startImds({ host, urlHost, config: imdsConfig, ca, now: ctx.now, sleep: ctx.sleep });
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  // The VM's identities authenticate with what IMDS issued them, with no app registration (spec §6.1).
+  for (const identity of [imdsConfig.systemAssigned, ...imdsConfig.userAssigned]) {
+    registry.registerManagedIdentity({ clientId: identity.clientId, tenantId: imdsConfig.tenantId, trusts: issuedForManagedIdentity(ca.certPem, identity.clientId, ctx.now) });
+  }
 
   let tempDir: string | undefined;
   let caPath: string;
@@ -91,8 +113,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     caPath = join(tempDir, CA_CERT_FILE);
     await writeFile(caPath, ca.certPem);
   }
-  const dialHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  const urlHost = dialHost.includes(':') ? `[${dialHost}]` : dialHost;
   let closing: Promise<void> | undefined;
 
   return {
@@ -101,6 +121,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tokenRequests: ctx.tokenRequests,
     resourceRequests: ctx.resourceRequests,
     stats,
+    imdsUrl: imds.imds.url,
+    imds: imds.imds,
     registerApplication: (app) => registry.register(app),
     unregisterApplication: (clientId, tenantId) => registry.unregister(clientId, tenantId),
     createClientCertificate,
@@ -111,6 +133,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ctx.resourceRequests.length = 0;
       Object.assign(stats, { tlsHandshakes: 0, tlsSessionsResumed: 0, tokenRequests: 0, resourceRequests: 0 });
       faults.clear();
+      imds.imds.reset();
     },
     close: () => {
       closing ??= (async () => {
@@ -118,7 +141,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         timers.clear();
         const closed = new Promise<void>((done) => server.close(() => done()));
         connections.destroyAll(); // keep-alive sockets would otherwise hold close() open
-        await closed;
+        await Promise.all([closed, imds.close()]);
         if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true });
       })();
       return closing;

@@ -1,4 +1,5 @@
 import type { ApplicationRegistration } from './applications.js';
+import type { ImdsOptions } from './imds_options.js';
 
 /** Options of {@link startEmulator}. All optional. */
 export interface EmulatorOptions {
@@ -20,6 +21,11 @@ export interface EmulatorOptions {
   resourceHosts?: Readonly<Record<string, string>>;
   /** Clock for token times and expiry checks, epoch milliseconds. Default `Date.now`. TLS uses the real clock. */
   now?: () => number;
+  /**
+   * Settings of the plain-HTTP IMDS listener (IMDSv2 getplatformmetadata + issuecredential),
+   * which always runs on its own ephemeral port on `host`. Default: every IMDS default.
+   */
+  imds?: ImdsOptions;
 }
 
 /** Resources enrolled for mTLS PoP when `enrolledResources` is not given. */

@@ -18,3 +18,12 @@ export type { TokenRequestRecord, ResourceRequestRecord, ResourceRejectReason } 
 export type { EmulatorStats } from './connections.js';
 export type { Jwk, Jwks } from './signing_key.js';
 export { AADSTS_CODES, type AadstsCase } from './aadsts_error.js';
+export type { ImdsEmulator } from './imds_emulator.js';
+export {
+  DEFAULT_IMDS_TENANT_ID, DEFAULT_IMDS_CLIENT_ID, DEFAULT_IMDS_OBJECT_ID, DEFAULT_IMDS_VM_ID,
+  type ImdsOptions, type ImdsConfig, type ImdsCuId, type ImdsSystemAssignedIdentity, type ImdsUserAssignedIdentity,
+} from './imds_options.js';
+export type { ImdsFault, ImdsFaultPath, ImdsInjectOptions, InjectedImdsFault } from './imds_faults.js';
+export type { ImdsRequestRecord, ImdsStats, ImdsIssuedCertificate } from './imds_records.js';
+export { IMDS_SERVER_HEADER } from './imds_server.js';
+export { ATTESTATION_MISSING_DESCRIPTION } from './imds_issuance.js';

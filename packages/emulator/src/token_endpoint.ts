@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { aadstsErrorBody, type AadstsCase } from './aadsts_error.js';
 import { accessTokenClaims, signAccessToken } from './access_token.js';
 import type { ConnectionInfo } from './connections.js';
@@ -58,7 +59,9 @@ export async function handleTokenRequest(ctx: EndpointContext, req: IncomingMess
     return reply(statusFault.status, json, statusFault.headers);
   }
 
-  const outcome = validateTokenRequest({ tenant: route.tenant, form, clientCertX5t: route.connection.clientCertX5t }, ctx.registry, ctx.policy.enrolledResources);
+  // The registry view carries the presented certificate's DER so managed identities can check its issuer (IMDS path).
+  const registry = ctx.registry.presenting(peerCertificateDer(req));
+  const outcome = validateTokenRequest({ tenant: route.tenant, form, clientCertX5t: route.connection.clientCertX5t }, registry, ctx.policy.enrolledResources);
   if (!outcome.ok) return error(outcome.status, outcome.error, outcome.aadstsCase, outcome.message);
 
   const tokenFaults = ctx.faults.takeTokenFaults(route.host);
@@ -80,4 +83,11 @@ export async function handleTokenRequest(ctx: EndpointContext, req: IncomingMess
     if (fault.kind === 'omitField') delete response[fault.field];
   }
   reply(200, response);
+}
+
+/** DER of the TLS client certificate on this request's connection (restored from the session on resumption). */
+function peerCertificateDer(req: IncomingMessage): Buffer | undefined {
+  const socket = req.socket as Partial<TLSSocket>;
+  const peer = socket.getPeerCertificate?.();
+  return peer && 'raw' in peer && Buffer.isBuffer(peer.raw) ? peer.raw : undefined;
 }

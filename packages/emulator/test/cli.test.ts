@@ -22,6 +22,7 @@ test('--json prints where it listens; --register makes the app usable', async ()
     expect(printed).toEqual({
       url: `https://127.0.0.1:${emu.port}`, host: '127.0.0.1', port: emu.port, caPath: join(dir, 'ca', 'ca.pem'),
       connectTo: [`::127.0.0.1:${emu.port}`], applications: [{ clientId: 'cli-app', tenantId: 'cli-tenant' }],
+      imdsUrl: emu.imdsUrl, imds: { tenantId: emu.imds.config.tenantId, clientId: emu.imds.config.systemAssigned.clientId, cuId: emu.imds.config.cuId, region: 'eastus' },
     });
     const res = await postToken(emu, { tenant: 'cli-tenant', form: tokenForm({}, 'cli-app'), cert });
     expect(res.status).toBe(200);

@@ -124,5 +124,10 @@ describe('msal-mtls demo', () => {
     for (const code of ['ERR_MTLS_TENANTLESS_AUTHORITY', 'ERR_MTLS_UNSUPPORTED_HOST', 'ERR_MTLS_CERTIFICATE_REQUIRED']) expect(text).toContain(code);
     expect(text).toContain('token requests made by these: 0');
     expect(text).toContain('host the emulator saw: mtlsauth.microsoft.com');
+    // Path 2
+    expect(text).toContain('IMDS requests: 1 metadata, 1 issuance');
+    expect(text).toMatch(/again \(cache\)\n  token source: cache; same token: true/);
+    expect(text).toContain('new certificate: true; IMDS issuances: 2');
+    expect(text).toMatch(/downstream call with the binding certificate\n  HTTP 200/);
   });
 });

@@ -1,0 +1,118 @@
+/**
+ * Faults the IMDS listener can be told to produce, so a client's retry policy (spec §1.5), its
+ * response checks (§1.3, §5.2) and its issued-certificate checks run against a real server.
+ * "Response" faults act when the request arrives; "certificate" faults change a successful issuance.
+ */
+export type ImdsFault =
+  /** Answer with this status (e.g. 500, 503, 429 with `Retry-After`, 404, 410); default body is an IMDS-style JSON error. */
+  | { kind: 'status'; status: number; body?: string | Record<string, unknown>; headers?: Record<string, string> }
+  /** Wait this long before answering (combines with any other fault). */
+  | { kind: 'delay'; ms: number }
+  /** Declare the full `Content-Length`, send half the body, then close the connection. */
+  | { kind: 'truncate' }
+  /** Answer `307` (or `status`) with this `Location` instead. */
+  | { kind: 'redirect'; location: string; status?: number }
+  /** Send the response without the `Server` header (spec §1.3 makes the client reject metadata then). */
+  | { kind: 'missingServerHeader' }
+  /** issuecredential succeeds, but the certificate certifies a different public key than the CSR's. */
+  | { kind: 'wrongKey' }
+  /** issuecredential succeeds, but the certificate's NotAfter has already passed. */
+  | { kind: 'expired' };
+
+/** The two IMDSv2 paths a fault can be limited to. */
+export type ImdsFaultPath = 'getplatformmetadata' | 'issuecredential';
+
+/** Which requests an IMDS fault applies to, and how many times. */
+export interface ImdsInjectOptions {
+  /** Number of requests affected. Default 1; `Infinity` until cleared. */
+  times?: number;
+  /**
+   * Only requests to this path: an {@link ImdsFaultPath} (`'getplatformmetadata'` or `'issuecredential'`;
+   * probes are requests to getplatformmetadata too). Typed `string` so table-driven tests need no cast;
+   * any other value throws.
+   */
+  path?: ImdsFaultPath | string;
+}
+
+/** A handle on one injected IMDS fault. */
+export interface InjectedImdsFault {
+  readonly fault: ImdsFault;
+  /** How many more requests it will affect. */
+  readonly remaining: number;
+  clear(): void;
+}
+
+const certificateFaultKinds: ReadonlySet<ImdsFault['kind']> = new Set(['wrongKey', 'expired']);
+
+interface Entry {
+  fault: ImdsFault;
+  remaining: number;
+  path: ImdsFaultPath | undefined;
+}
+
+/** The active IMDS faults, consumed as requests hit them. */
+export class ImdsFaultSet {
+  #entries: Entry[] = [];
+
+  inject(fault: ImdsFault, options: ImdsInjectOptions = {}): InjectedImdsFault {
+    validate(fault);
+    const times = options.times ?? 1;
+    if (!(times > 0)) throw new TypeError('times must be a positive number (or Infinity)');
+    if (options.path !== undefined && options.path !== 'getplatformmetadata' && options.path !== 'issuecredential') {
+      throw new TypeError(`path must be 'getplatformmetadata' or 'issuecredential', got '${String(options.path)}'`);
+    }
+    const entry: Entry = { fault, remaining: times, path: options.path as ImdsFaultPath | undefined };
+    this.#entries.push(entry);
+    return {
+      fault,
+      get remaining(): number {
+        return entry.remaining;
+      },
+      clear: (): void => {
+        entry.remaining = 0;
+        this.#prune();
+      },
+    };
+  }
+
+  clear(): void {
+    for (const entry of this.#entries) entry.remaining = 0;
+    this.#entries = [];
+  }
+
+  /** Takes the response faults matching a request that just arrived on `path` (undefined: another path). */
+  takeResponseFaults(path: ImdsFaultPath | undefined): ImdsFault[] {
+    return this.#take(path, (kind) => !certificateFaultKinds.has(kind));
+  }
+
+  /** Takes the certificate faults matching an issuance about to succeed. */
+  takeCertificateFaults(): ImdsFault[] {
+    return this.#take('issuecredential', (kind) => certificateFaultKinds.has(kind));
+  }
+
+  #take(path: ImdsFaultPath | undefined, wanted: (kind: ImdsFault['kind']) => boolean): ImdsFault[] {
+    const taken: ImdsFault[] = [];
+    for (const entry of this.#entries) {
+      if (entry.remaining > 0 && wanted(entry.fault.kind) && (entry.path === undefined || entry.path === path)) {
+        entry.remaining--;
+        taken.push(entry.fault);
+      }
+    }
+    this.#prune();
+    return taken;
+  }
+
+  #prune(): void {
+    this.#entries = this.#entries.filter((entry) => entry.remaining > 0);
+  }
+}
+
+function validate(fault: ImdsFault): void {
+  const ok =
+    (fault?.kind === 'status' && Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599) ||
+    (fault?.kind === 'delay' && Number.isFinite(fault.ms) && fault.ms >= 0) ||
+    (fault?.kind === 'redirect' && typeof fault.location === 'string' &&
+      (fault.status === undefined || (Number.isInteger(fault.status) && fault.status >= 300 && fault.status <= 399))) ||
+    fault?.kind === 'truncate' || fault?.kind === 'missingServerHeader' || fault?.kind === 'wrongKey' || fault?.kind === 'expired';
+  if (!ok) throw new TypeError(`invalid IMDS fault: ${JSON.stringify(fault)}`);
+}
