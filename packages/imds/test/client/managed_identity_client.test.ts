@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
@@ -100,6 +101,33 @@ describe('ManagedIdentityClient against the emulator', () => {
     const userCalls = emulator.imds.requests.slice(2);
     expect(userCalls.map((r) => r.query)).toEqual([`cred-api-version=2.0&${query}`, `cred-api-version=2.0&${query}`]);
     expect(emulator.tokenRequests[1]!.form.client_id).toBe(uami.clientId);
+  });
+
+  test('forceRefresh reuses the cached certificate: a token request only, no IMDS request', async () => {
+    const c = client();
+    const first = await c.acquireToken({ resource: graph });
+    const forced = await c.acquireToken({ resource: graph, forceRefresh: true });
+    expect(forced.tokenSource).toBe('network');
+    expect(forced.accessToken).not.toBe(first.accessToken);
+    expect(x5tS256(forced.bindingCertificate)).toBe(x5tS256(first.bindingCertificate));
+    expect(stats()).toEqual({ metadata: 1, issuance: 1, token: 2 });
+  });
+
+  test('the CSR the client sent verifies with openssl and names the identity (spec §3)', async () => {
+    await client().acquireToken({ resource: graph });
+    const csr = (JSON.parse(emulator.imds.requests[1]!.body) as { csr: string }).csr;
+    expect(csr).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    const file = join(dir, 'sent.csr');
+    writeFileSync(file, Buffer.from(csr, 'base64'));
+    const out = execFileSync('openssl', ['req', '-inform', 'DER', '-in', file, '-verify', '-noout', '-text'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(out).toContain(`DC = ${tenantId}, CN = ${samiClientId}`);
+    expect(out).toContain('rsassaPss');
+    expect(out).toContain('Salt Length: 0x20');
+    expect(out).toContain('{"vmId":"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"}');
+    const check = spawnSync('openssl', ['req', '-inform', 'DER', '-in', file, '-verify', '-noout'], { encoding: 'utf8' });
+    // openssl 3.0 exits 0 even on a bad signature: read what it says.
+    expect(`${check.stdout}${check.stderr}`).toMatch(/verify OK/);
+    expect(`${check.stdout}${check.stderr}`).not.toMatch(/fail/i);
   });
 
   test('an identity not assigned to the VM is an IMDS error, not "no IMDSv2"', async () => {
