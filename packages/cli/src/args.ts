@@ -32,3 +32,13 @@ export function listFlag(values: Record<string, unknown>, name: string): string[
   const value = values[name];
   return Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : [];
 }
+
+/** Flags every token command takes (`token`, `mi-token`): transport, output and request options. */
+export const commonTokenFlags = {
+  'connect-to': { type: 'string', multiple: true },
+  ca: { type: 'string' },
+  'correlation-id': { type: 'string' },
+  'force-refresh': { type: 'boolean' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+} as const;

@@ -44,3 +44,5 @@ export type { TokenSource, AcquireOptions, TokenAcquisitionOptions } from './cli
 export { scopesKey } from './cache/scopes.js';
 export { SingleFlight } from './cache/single_flight.js';
 export { SKU, VERSION } from './version.js';
+// Misuse errors in one voice across the msal-mtls packages (TypeError/RangeError with code ERR_MTLS_INVALID_ARGUMENT)
+export { invalidArgument, invalidValue } from './errors/argument.js';

@@ -9,7 +9,7 @@
 import { createPublicKey } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import { AlgorithmIdentifier, Attribute, AttributeTypeAndValue, PublicKeyInfo, RelativeDistinguishedNames, RSASSAPSSParams, type AttributeValueType } from 'pkijs';
-import { invalidArgument, invalidValue } from './csr_argument.js';
+import { invalidArgument, invalidValue } from '@msal-mtls/core';
 import { serializeCuId, type CuId } from './cuid.js';
 
 export { serializeCuId, type CuId } from './cuid.js';

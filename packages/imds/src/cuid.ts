@@ -4,7 +4,7 @@
  * omitted, default (HTML-safe) encoder. We also omit empty members, because an `"vmssId":""` member
  * makes IMDS reject the CSR according to peers (spec §3.4, UNCONFIRMED server detail).
  */
-import { invalidArgument, invalidValue } from './csr_argument.js';
+import { invalidArgument, invalidValue } from '@msal-mtls/core';
 
 /** The `cuId` object of the getplatformmetadata response (spec §2). */
 export interface CuId {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ManagedIdentityClient, type KeyProtection, type ManagedIdentityId } from '@msal-mtls/imds';
-import { listFlag, optionalFlag, parseFlags, requiredFlag, UsageError } from '../args.js';
+import { commonTokenFlags, listFlag, optionalFlag, parseFlags, requiredFlag, UsageError } from '../args.js';
 import { reportError, tokenJson, tokenSummary, type Io } from '../output.js';
 
 export const miTokenUsage = `msal-mtls mi-token --resource R [--client-id ID | --object-id ID | --resource-id ID] [--attestation]
@@ -17,12 +17,7 @@ const flags = {
   'min-key-protection': { type: 'string' },
   imds: { type: 'string' },
   persist: { type: 'boolean' },
-  'connect-to': { type: 'string', multiple: true },
-  ca: { type: 'string' },
-  'correlation-id': { type: 'string' },
-  'force-refresh': { type: 'boolean' },
-  json: { type: 'boolean' },
-  verbose: { type: 'boolean' },
+  ...commonTokenFlags,
 } as const;
 
 /** `msal-mtls mi-token`: the same output and error contract as `msal-mtls token`. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfidentialClient, type CertificateInput } from '@msal-mtls/core';
-import { listFlag, optionalFlag, parseFlags, requiredFlag, UsageError } from '../args.js';
+import { commonTokenFlags, listFlag, optionalFlag, parseFlags, requiredFlag, UsageError } from '../args.js';
 import { reportError, tokenJson, tokenSummary, type Io } from '../output.js';
 
 export const tokenUsage = `msal-mtls token --client-id ID --authority URL [--region R]
@@ -17,12 +17,7 @@ const flags = {
   pfx: { type: 'string' },
   passphrase: { type: 'string' },
   scope: { type: 'string', multiple: true },
-  'connect-to': { type: 'string', multiple: true },
-  ca: { type: 'string' },
-  'correlation-id': { type: 'string' },
-  'force-refresh': { type: 'boolean' },
-  json: { type: 'boolean' },
-  verbose: { type: 'boolean' },
+  ...commonTokenFlags,
 } as const;
 
 /** `msal-mtls token`: one acquisition, printed as a summary or as JSON. Returns the exit code. */

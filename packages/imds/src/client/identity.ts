@@ -1,5 +1,5 @@
 import type { ManagedIdentityId } from '../imds/imds_endpoint.js';
-import { invalidArgument } from '../csr_argument.js';
+import { invalidArgument } from '@msal-mtls/core';
 
 /**
  * The cache identity of a managed identity: `system_assigned_managed_identity` (MSAL's

@@ -14,7 +14,7 @@ import { SoftwareKeyProvider } from '../key/software_key_provider.js';
 import { resolveImdsBase, type ManagedIdentityId } from '../imds/imds_endpoint.js';
 import type { ImdsCallOptions } from '../imds/imds_call.js';
 import { probeImdsV2 } from '../imds/probe.js';
-import { invalidArgument } from '../csr_argument.js';
+import { invalidArgument } from '@msal-mtls/core';
 import { identityKey, parseIdentity, resourceScope } from './identity.js';
 import { defaultStoreDirectory } from './store_directory.js';
 

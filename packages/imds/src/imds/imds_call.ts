@@ -4,7 +4,7 @@
  */
 import type { Agent } from 'node:http';
 import { MtlsError, ServerError } from '@msal-mtls/core';
-import { invalidArgument } from '../csr_argument.js';
+import { invalidArgument } from '@msal-mtls/core';
 import { imdsUrl, type ImdsV2Endpoint, type ManagedIdentityId } from './imds_endpoint.js';
 import { defaultImdsTimeoutMs, sendImdsRequest, type ImdsHttpResponse } from './imds_http.js';
 import { runWithImdsRetry, type ImdsRetryOptions, type ImdsRetryResult } from './retry_policy.js';

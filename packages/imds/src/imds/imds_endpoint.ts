@@ -6,7 +6,7 @@
  * selector value is concatenated without percent-encoding (an ARM resource id goes out with literal
  * `/`), so values that could smuggle extra parameters or break the request line are refused.
  */
-import { invalidArgument } from '../csr_argument.js';
+import { invalidArgument } from '@msal-mtls/core';
 
 /** The link-local IMDS address (spec §1.1): plain HTTP, no port. */
 export const defaultImdsBase = 'http://169.254.169.254';

@@ -2,7 +2,7 @@
  * `POST /metadata/identity/issuecredential` (spec §1.2, §5.1): trade our CSR (and, for a KeyGuard
  * key, the MAA attestation JWT) for a binding certificate.
  */
-import { invalidArgument } from '../csr_argument.js';
+import { invalidArgument } from '@msal-mtls/core';
 import { callImds, checkCallOptions, httpFailure, imdsHeaders, transportFailure, type ImdsCallOptions } from './imds_call.js';
 import type { ImdsHttpResponse } from './imds_http.js';
 import { isStrictBase64, parseIssuanceResponse, type IssuedCredential } from './issuance_response.js';

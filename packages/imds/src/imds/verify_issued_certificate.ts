@@ -5,7 +5,7 @@
  */
 import { createPublicKey, KeyObject, type X509Certificate } from 'node:crypto';
 import { MtlsError } from '@msal-mtls/core';
-import { invalidArgument } from '../csr_argument.js';
+import { invalidArgument } from '@msal-mtls/core';
 
 export interface IssuedCertificateExpectations {
   /** Our binding key: a KeyObject (public or private) or its SubjectPublicKeyInfo DER. */

@@ -1,6 +1,6 @@
 import { MtlsError } from '@msal-mtls/core';
 import { keyProtectionLevels, type BindingKey, type KeyProtection } from './key_provider.js';
-import { invalidArgument } from '../csr_argument.js';
+import { invalidArgument } from '@msal-mtls/core';
 
 /** The `minimumKeyProtection` option: `'keyguard'` by default, so we fail closed like MSAL.NET (§7.5). */
 export function parseKeyProtection(value: unknown, name: string): KeyProtection {
