@@ -1,6 +1,6 @@
 import { randomUUID, X509Certificate } from 'node:crypto';
 import {
-  Logger, TokenAcquisition, TokenCache, VERSION, createNodeTransport, isMtlsError, parseConnectTo, requestMtlsPopToken, scopesKey,
+  Logger, TokenAcquisition, TokenCache, VERSION, createNodeTransport, parseConnectTo, requestMtlsPopToken, scopesKey,
   type AcquireTokenResult, type CachePlugin, type LoggerOptions, type MtlsTransport, type TokenSource,
 } from '@msal-mtls/core';
 import { AttestationCache } from '../attestation/attestation_cache.js';
@@ -16,6 +16,7 @@ import type { ImdsCallOptions } from '../imds/imds_call.js';
 import { probeImdsV2 } from '../imds/probe.js';
 import { invalidArgument } from '@msal-mtls/core';
 import { identityKey, parseIdentity, resourceScope } from './identity.js';
+import { isBindingRejected } from './rejection.js';
 import { defaultStoreDirectory } from './store_directory.js';
 
 /** Options of {@link ManagedIdentityClient}. Names are a contract: later versions add, never rename. */
@@ -163,9 +164,9 @@ export class ManagedIdentityClient {
     } catch (error) {
       // A certificate the token endpoint refuses (revoked, or its key lost) is replaced once
       // (spec §6.3): drop it everywhere, issue a new one, try again.
-      if (!isMtlsError(error) || (error.code !== 'ERR_MTLS_CLIENT_REJECTED' && error.code !== 'ERR_MTLS_TLS_HANDSHAKE')) throw error;
+      if (!isBindingRejected(error)) throw error;
       if (this.#aliases.get(alias) === undefined) throw error;
-      this.#logger.warning(`The token endpoint refused the binding certificate (${error.code}); issuing a new one and retrying once.`, correlationId);
+      this.#logger.warning(`The token endpoint refused the binding certificate (${(error as { code: string }).code}); issuing a new one and retrying once.`, correlationId);
       this.#retire(alias);
       await this.#bindings.drop(alias);
       return attempt();

@@ -196,6 +196,11 @@ describe('ManagedIdentityClient against the emulator', () => {
     expect(stats()).toEqual({ metadata: 2, issuance: 2, token: 2 });
   });
 
+  test('a server we cannot verify is a TLS error, with no pointless re-issuance', async () => {
+    await expect(client({ ca: undefined }).acquireToken({ resource: graph })).rejects.toMatchObject({ code: 'ERR_MTLS_TLS_HANDSHAKE' });
+    expect(stats()).toEqual({ metadata: 1, issuance: 1, token: 0 });
+  });
+
   test('attestation asked with no provider: a typed error, no IMDS request, never an unattested request', async () => {
     await expect(client().acquireToken({ resource: graph, attestation: true })).rejects.toMatchObject({ code: 'ERR_IMDS_ATTESTATION_UNAVAILABLE' });
     expect(stats()).toEqual({ metadata: 0, issuance: 0, token: 0 });
