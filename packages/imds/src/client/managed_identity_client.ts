@@ -71,6 +71,14 @@ export interface ManagedIdentityCapabilities {
   downgrades: readonly KeyDowngrade[];
 }
 
+interface ScopeForms {
+  key: string;
+  scopes: readonly string[];
+}
+
+const samiPlain = `${identityKey(undefined)}#att=0`;
+const samiAttested = `${identityKey(undefined)}#att=1`;
+
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface AliasState {
@@ -104,6 +112,7 @@ export class ManagedIdentityClient {
   readonly #acquisition: TokenAcquisition;
   readonly #cache: TokenCache;
   readonly #aliases = new Map<string, AliasState>();
+  readonly #scopeMemo = new Map<string, ScopeForms>();
 
   constructor(options: ManagedIdentityClientOptions = {}) {
     if (typeof options !== 'object' || options === null) throw invalidArgument('options', 'an object', options);
@@ -141,23 +150,31 @@ export class ManagedIdentityClient {
    * Gets an mTLS PoP token for the VM's managed identity: from the cache (one Map lookup) when a
    * valid one is bound to a reusable certificate, else through IMDSv2 and the mTLS token endpoint.
    */
-  async acquireToken(parameters: ManagedIdentityAcquireTokenParameters): Promise<AcquireTokenResult> {
-    const p = parameters;
-    if (typeof p !== 'object' || p === null) throw invalidArgument('parameters', 'an object', p);
-    const scope = requestScope(p);
-    const key = scopesKey([scope]);
-    const identity = parseIdentity(p.identity);
-    const attest = p.attestation === true;
-    const alias = `${identityKey(identity)}#att=${attest ? 1 : 0}`;
-    const state = this.#fresh(alias);
-    if (state !== undefined && p.forceRefresh !== true && this.#acquisition.peek(state.source, key) !== undefined) {
-      return this.#acquisition.acquire(state.source, key, [scope], p);
+  acquireToken(parameters: ManagedIdentityAcquireTokenParameters): Promise<AcquireTokenResult> {
+    try {
+      const p = parameters;
+      if (typeof p !== 'object' || p === null) throw invalidArgument('parameters', 'an object', p);
+      const scope = this.#scope(p);
+      const identity = p.identity === undefined ? undefined : parseIdentity(p.identity);
+      const attest = p.attestation === true;
+      const alias = identity === undefined ? (attest ? samiAttested : samiPlain) : `${identityKey(identity)}#att=${attest ? 1 : 0}`;
+      // The cache-hit path: no async frame of our own, no allocation but the caller's promise.
+      const state = this.#fresh(alias);
+      if (state !== undefined && p.forceRefresh !== true && this.#acquisition.peek(state.source, scope.key) !== undefined) {
+        return this.#acquisition.acquire(state.source, scope.key, scope.scopes, p);
+      }
+      return this.#acquireFromNetwork(p, scope, identity, attest, alias);
+    } catch (error) {
+      return Promise.reject(error);
     }
+  }
+
+  async #acquireFromNetwork(p: ManagedIdentityAcquireTokenParameters, scope: ScopeForms, identity: ManagedIdentityId | undefined, attest: boolean, alias: string): Promise<AcquireTokenResult> {
     const correlationId = p.correlationId ?? randomUUID();
     const attempt = async (): Promise<AcquireTokenResult> => {
       const binding = await this.#bindings.get(alias, identity, attest, correlationId, p.onStep);
       p.onStep?.('token');
-      return this.#acquisition.acquire(this.#stateFor(alias, binding, identityKey(identity), attest).source, key, [scope], { ...p, correlationId });
+      return this.#acquisition.acquire(this.#stateFor(alias, binding, identityKey(identity), attest).source, scope.key, scope.scopes, { ...p, correlationId });
     };
     try {
       return await attempt();
@@ -171,6 +188,22 @@ export class ManagedIdentityClient {
       await this.#bindings.drop(alias);
       return attempt();
     }
+  }
+
+  /** The scope, its cache key and a shared one-element array, memoised per resource string. */
+  #scope(p: ManagedIdentityAcquireTokenParameters): ScopeForms {
+    const text = p.resource ?? (Array.isArray(p.scopes) && p.scopes.length === 1 ? p.scopes[0] : undefined);
+    if (typeof text === 'string' && !(p.resource !== undefined && p.scopes !== undefined)) {
+      const memo = this.#scopeMemo.get(text);
+      if (memo !== undefined) return memo;
+    }
+    const scope = requestScope(p);
+    const forms: ScopeForms = { key: scopesKey([scope]), scopes: Object.freeze([scope]) };
+    if (typeof text === 'string') {
+      if (this.#scopeMemo.size >= 1024) this.#scopeMemo.clear();
+      this.#scopeMemo.set(text, forms);
+    }
+    return forms;
   }
 
   /** Whether IMDSv2 is here and the best key protection this machine gives. Never mistakes a missing user-assigned identity for "no IMDSv2" (the probe names no identity). */
