@@ -103,6 +103,19 @@ describe('ManagedIdentityClient against the emulator', () => {
     expect(emulator.tokenRequests[1]!.form.client_id).toBe(uami.clientId);
   });
 
+  test('verbose logs of a full cold flow hold no token, key, certificate or CSR', async () => {
+    const lines: string[] = [];
+    const c = client({ logger: { loggerCallback: (_l, m) => lines.push(m), logLevel: 4, piiLoggingEnabled: true } });
+    const r = await c.acquireToken({ resource: graph, onStep: () => undefined });
+    const csr = (JSON.parse(emulator.imds.requests[1]!.body) as { csr: string }).csr;
+    const all = lines.join('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    expect(all).not.toContain(r.accessToken.split('.')[1]!);
+    expect(all).not.toContain(csr.slice(0, 40));
+    expect(all).not.toContain(r.bindingCertificate.raw.toString('base64').slice(0, 40));
+    expect(all).not.toMatch(/PRIVATE KEY|BEGIN CERTIFICATE/);
+  });
+
   test('forceRefresh reuses the cached certificate: a token request only, no IMDS request', async () => {
     const c = client();
     const first = await c.acquireToken({ resource: graph });
