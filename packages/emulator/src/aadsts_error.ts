@@ -10,7 +10,9 @@ export type AadstsCase =
   | 'clientAssertionNotAllowed'
   | 'invalidScope'
   | 'resourceNotEnrolled'
-  | 'serviceError';
+  | 'serviceError'
+  | 'invalidClientAssertion'
+  | 'assertionTimeRange';
 
 export const AADSTS_CODES: Readonly<Record<AadstsCase, number>> = {
   tenantedAuthorityRequired: 50059, // Entra: no tenant-identifying information
@@ -24,6 +26,8 @@ export const AADSTS_CODES: Readonly<Record<AadstsCase, number>> = {
   invalidScope: 1002012, // Entra: client credential scope must end in /.default
   resourceNotEnrolled: 392196, // Entra: resource not enrolled for mTLS PoP
   serviceError: 90033, // Entra: a transient service error (used for injected 5xx)
+  invalidClientAssertion: 700027, // Entra: client assertion fails signature validation (Bearer endpoint)
+  assertionTimeRange: 700024, // Entra: client assertion is not within its valid time range (Bearer endpoint)
 };
 
 /** An Entra-shaped OAuth error body. */

@@ -1,3 +1,4 @@
+import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import { x5tS256 } from './thumbprint.js';
 
 /** An app registration: which certificates may authenticate `clientId` in `tenantId`. */
@@ -13,6 +14,8 @@ export interface StoredApplication {
   clientId: string;
   tenantId: string;
   thumbprints: Set<string>;
+  /** Public keys of the registered certificates by `x5t#S256` and by SHA-1 `x5t`: they verify client assertions (Bearer endpoint). */
+  assertionKeys?: Map<string, KeyObject>;
   /** Set for managed identities: accepts certificates by issuer rather than by registration. */
   trusts?: (certificateDer: Buffer) => boolean;
 }
@@ -42,7 +45,13 @@ export class ApplicationRegistry {
     if (!Array.isArray(app.certificates)) throw new TypeError('certificates must be an array of PEM strings');
     const key = keyOf(app.tenantId, app.clientId);
     const stored: StoredApplication = this.#apps.get(key) ?? { clientId: app.clientId, tenantId: app.tenantId, thumbprints: new Set<string>() };
-    for (const pem of app.certificates) stored.thumbprints.add(x5tS256(pem));
+    for (const pem of app.certificates) {
+      stored.thumbprints.add(x5tS256(pem));
+      const certificate = new X509Certificate(pem);
+      stored.assertionKeys ??= new Map();
+      stored.assertionKeys.set(`x5t#S256:${x5tS256(certificate.raw)}`, certificate.publicKey);
+      stored.assertionKeys.set(`x5t:${createHash('sha1').update(certificate.raw).digest('base64url')}`, certificate.publicKey);
+    }
     this.#apps.set(key, stored);
   }
 
@@ -69,6 +78,17 @@ export class ApplicationRegistry {
   /** Removes a registration; `true` when there was one. */
   unregister(clientId: string, tenantId: string): boolean {
     return this.#apps.delete(keyOf(tenantId, clientId));
+  }
+
+  /**
+   * The public key of the registered certificate a client assertion's header names (`x5t#S256`
+   * preferred, else SHA-1 `x5t`); `undefined` when the app or that certificate is not registered.
+   */
+  assertionKey(tenantId: string, clientId: string, header: { x5tS256?: unknown; x5t?: unknown }): KeyObject | undefined {
+    const keys = this.#apps.get(keyOf(tenantId, clientId))?.assertionKeys;
+    if (keys === undefined) return undefined;
+    if (typeof header.x5tS256 === 'string') return keys.get(`x5t#S256:${header.x5tS256}`);
+    return typeof header.x5t === 'string' ? keys.get(`x5t:${header.x5t}`) : undefined;
   }
 
   /** The app in this tenant, if registered there. */

@@ -88,14 +88,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }),
   };
   const connections = new ConnectionTracker(stats);
-  const server = createEmulatorServer(credentials, connections, createRouter(ctx, connections, resourceHosts));
+  const server = createEmulatorServer(credentials, connections, createRouter(ctx, connections, resourceHosts, { bearerTokenEndpoint: options.bearerTokenEndpoint === true }));
   const port = await listen(server, host, options.port ?? 0);
   const dialHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   const urlHost = dialHost.includes(':') ? `[${dialHost}]` : dialHost;
 
   let imds: RunningImds;
   try {
-    imds = await startImds({ host, urlHost, config: imdsConfig, ca, now: ctx.now, sleep: ctx.sleep });
+    imds = await startImds({ host, urlHost, config: imdsConfig, ca, signingKey, now: ctx.now, sleep: ctx.sleep });
   } catch (error) {
     server.close();
     throw error;

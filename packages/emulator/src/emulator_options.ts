@@ -22,6 +22,13 @@ export interface EmulatorOptions {
   /** Clock for token times and expiry checks, epoch milliseconds. Default `Date.now`. TLS uses the real clock. */
   now?: () => number;
   /**
+   * Also serve the ordinary (non-mTLS) client-credentials endpoint on the `login.` hosts:
+   * `POST /{tenant}/oauth2/v2.0/token` with a certificate `client_assertion` (verified against the
+   * registered certificates) → a Bearer token; plus `GET /{tenant}/v2.0/.well-known/openid-configuration`
+   * and `GET /common/discovery/instance`. For comparisons with Bearer clients such as msal-node. Default `false`.
+   */
+  bearerTokenEndpoint?: boolean;
+  /**
    * Settings of the plain-HTTP IMDS listener (IMDSv2 getplatformmetadata + issuecredential),
    * which always runs on its own ephemeral port on `host`. Default: every IMDS default.
    */

@@ -5,6 +5,7 @@ import { ImdsFaultSet, type ImdsFault, type ImdsInjectOptions, type InjectedImds
 import { assertLifetime, type ImdsConfig } from './imds_options.js';
 import { emptyImdsStats, type ImdsIssuedCertificate, type ImdsRequestRecord, type ImdsStats } from './imds_records.js';
 import { createImdsHandler, type ImdsHandlerContext } from './imds_server.js';
+import type { TokenSigningKey } from './signing_key.js';
 
 /** The emulated IMDS of one VM: its records, counters, faults and live configuration. */
 export interface ImdsEmulator {
@@ -45,6 +46,8 @@ export interface ImdsStartOptions {
   urlHost: string;
   config: ImdsConfig;
   ca: CertificateAuthority;
+  /** Signs IMDSv1 tokens. */
+  signingKey?: TokenSigningKey;
   now(): number;
   sleep(ms: number): Promise<void>;
 }
@@ -54,7 +57,7 @@ export async function startImds(options: ImdsStartOptions): Promise<RunningImds>
   const config = options.config;
   const ctx: ImdsHandlerContext = {
     config, ca: options.ca, faults: new ImdsFaultSet(), issued: [], stats: emptyImdsStats(), requests: [],
-    now: options.now, sleep: options.sleep,
+    now: options.now, sleep: options.sleep, signingKey: options.signingKey,
   };
   const server = createServer(createImdsHandler(ctx));
   const sockets = new Set<Socket>();

@@ -5,6 +5,8 @@ import { selectIdentity } from './imds_identities.js';
 import { issueCredential, type IssuanceContext } from './imds_issuance.js';
 import { platformMetadata } from './imds_metadata.js';
 import type { ImdsRequestRecord } from './imds_records.js';
+import { issueV1Token, V1_TOKEN_PATHS } from './imds_v1_token.js';
+import type { TokenSigningKey } from './signing_key.js';
 
 /** Spec §1.3: clients require a `Server` header containing `IMDS`; this is the value MSAL's mocks use. */
 export const IMDS_SERVER_HEADER = 'IMDS/150.870.65.1854';
@@ -19,6 +21,8 @@ const methods: Record<ImdsFaultPath, string> = { getplatformmetadata: 'GET', iss
 export interface ImdsHandlerContext extends IssuanceContext {
   requests: ImdsRequestRecord[];
   sleep(ms: number): Promise<void>;
+  /** Signs IMDSv1 tokens (`GET /metadata/identity/oauth2/token`); without it that path is 404. */
+  signingKey?: TokenSigningKey | undefined;
 }
 
 type Reply = (status: number, body: unknown, headers?: Record<string, string>) => void;
@@ -72,6 +76,11 @@ async function handle(ctx: ImdsHandlerContext, req: IncomingMessage, res: Server
   if (v2Path !== undefined && !ctx.config.v2) return error(404, 'Not found: this VM has IMDSv1 only (cred-api-version 2.0 endpoints are not available)');
   // Real IMDS refuses any request without the header; the v2 probe relies on exactly this 400 (§1.4).
   if (!hasMetadata) return error(400, 'Required metadata header not specified');
+  if (v2Path === undefined && V1_TOKEN_PATHS.has(path) && ctx.signingKey !== undefined) {
+    if (req.method !== 'GET') return error(405, `Use GET for ${path}`, { allow: 'GET' });
+    const outcome = issueV1Token(new URLSearchParams(rawQuery), ctx.config, ctx.signingKey, ctx.now());
+    return reply(outcome.status, outcome.body);
+  }
   if (v2Path === undefined) return error(404, `Not found: the emulator serves only the IMDSv2 paths ${Object.keys(v2Paths).join(' and ')}`);
   if (req.method !== methods[v2Path]) return error(405, `Use ${methods[v2Path]} for ${path}`, { allow: methods[v2Path] });
   const query = new URLSearchParams(rawQuery);
