@@ -96,6 +96,7 @@ export class ConfidentialClient {
   readonly #connectTo: ReturnType<typeof parseConnectTo>;
   readonly #timeoutMs: number | undefined;
   #transport: MtlsTransport | undefined;
+  readonly #scopeKeys = new Map<string, string>();
 
   constructor(options: ConfidentialClientOptions) {
     const o = requireObject('options', options) as Partial<ConfidentialClientOptions>;
@@ -158,7 +159,9 @@ export class ConfidentialClient {
       if (p.mtlsProofOfPossession !== true) {
         throw invalidArgument('parameters.mtlsProofOfPossession', 'true (this client gets mTLS PoP tokens only)', p.mtlsProofOfPossession);
       }
-      const key = scopesKey(p.scopes);
+      const scopes = p.scopes;
+      const only = Array.isArray(scopes) && scopes.length === 1 ? scopes[0] : undefined;
+      const key = typeof only === 'string' ? (this.#scopeKeys.get(only) ?? this.#rememberScope(only)) : scopesKey(scopes);
       if (p.correlationId !== undefined) requireString('parameters.correlationId', p.correlationId);
       return this.#acquisition.acquire(this.#source, key, p.scopes as readonly string[], p);
     } catch (error) {
@@ -173,6 +176,14 @@ export class ConfidentialClient {
    */
   createMtlsTransport(): MtlsTransport {
     return createNodeTransport({ credential: this.#credential, ca: this.#ca, connectTo: this.#connectTo });
+  }
+
+  /** One-scope cache keys, memoised per scope string so a hit does no string work. */
+  #rememberScope(scope: string): string {
+    const key = scopesKey([scope]);
+    if (this.#scopeKeys.size >= 1024) this.#scopeKeys.clear();
+    this.#scopeKeys.set(scope, key);
+    return key;
   }
 
   /** Closes pooled TLS connections (the process can exit without waiting for them to idle out). */

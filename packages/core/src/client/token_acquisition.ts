@@ -57,8 +57,8 @@ export class TokenAcquisition {
   readonly #now: () => number;
   readonly #plugin: CachePlugin | undefined;
   readonly #flights = new SingleFlight<CachedToken>();
-  /** Hit results reused while the caller gives no correlation id: a hit allocates nothing else. */
-  readonly #hits = new WeakMap<CachedToken, AcquireTokenResult>();
+  /** Hit results (as resolved promises) reused while the caller gives no correlation id. */
+  readonly #hits = new WeakMap<CachedToken, Promise<AcquireTokenResult>>();
   readonly #nextRefreshAttempt = new WeakMap<CachedToken, number>();
 
   constructor(options: TokenAcquisitionOptions) {
@@ -83,19 +83,21 @@ export class TokenAcquisition {
     return entry !== undefined && this.#now() < entry.expiresOnMs - expirySkewMs ? entry : undefined;
   }
 
-  async #acquire(source: TokenSource, scopesKey: string, scopes: readonly string[], options: AcquireOptions): Promise<AcquireTokenResult> {
+  /** Synchronous up to the hit: a hit returns a stored resolved promise, so it allocates nothing of ours. */
+  #acquire(source: TokenSource, scopesKey: string, scopes: readonly string[], options: AcquireOptions): Promise<AcquireTokenResult> {
     if (options.forceRefresh !== true) {
       const entry = source.partition.get(scopesKey);
       if (entry !== undefined) {
         const now = this.#now();
         if (now < entry.expiresOnMs - expirySkewMs) {
           if (entry.refreshOnMs !== undefined && now >= entry.refreshOnMs) this.#refreshInBackground(source, scopesKey, entry, now);
-          return this.#hitResult(entry, source, options.correlationId);
+          return options.correlationId === undefined ? this.#hit(entry, source) : Promise.resolve(result(entry, source.bindingCertificate, 'cache', options.correlationId));
         }
       }
     }
-    const token = await this.#fromNetwork(source, scopesKey, scopes, options.correlationId ?? randomUUID());
-    return result(token, source.bindingCertificate, 'network', token.correlationId);
+    return this.#fromNetwork(source, scopesKey, scopes, options.correlationId ?? randomUUID()).then((token) =>
+      result(token, source.bindingCertificate, 'network', token.correlationId),
+    );
   }
 
   #fromNetwork(source: TokenSource, scopesKey: string, scopes: readonly string[], correlationId: string): Promise<CachedToken> {
@@ -132,11 +134,10 @@ export class TokenAcquisition {
     ).catch(() => undefined);
   }
 
-  #hitResult(entry: CachedToken, source: TokenSource, correlationId: string | undefined): AcquireTokenResult {
-    if (correlationId !== undefined) return result(entry, source.bindingCertificate, 'cache', correlationId);
+  #hit(entry: CachedToken, source: TokenSource): Promise<AcquireTokenResult> {
     let hit = this.#hits.get(entry);
     if (hit === undefined) {
-      hit = Object.freeze(result(entry, source.bindingCertificate, 'cache', entry.correlationId));
+      hit = Promise.resolve(Object.freeze(result(entry, source.bindingCertificate, 'cache', entry.correlationId)));
       this.#hits.set(entry, hit);
     }
     return hit;
