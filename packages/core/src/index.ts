@@ -33,6 +33,8 @@ export { parseRegion } from './authority/region.js';
 export { loadBindingCredential } from './credential/binding_credential.js';
 export { createNodeTransport } from './transport/node_transport.js';
 export type { NodeTransportOptions } from './transport/node_transport.js';
+export { leaseNodeTransport } from './transport/shared_transport.js';
+export type { TransportLease } from './transport/shared_transport.js';
 export type { HttpRequest, HttpResponse, MtlsTransport } from './transport/http_types.js';
 export { parseConnectTo, resolveDialTarget } from './transport/connect_to.js';
 export type { ConnectToRule, DialTarget } from './transport/connect_to.js';

@@ -10,6 +10,7 @@ import { scopesKey } from '../cache/scopes.js';
 import { Logger, type LoggerOptions } from '../logging/logger.js';
 import { parseConnectTo } from '../transport/connect_to.js';
 import { createNodeTransport } from '../transport/node_transport.js';
+import { leaseNodeTransport, type TransportLease } from '../transport/shared_transport.js';
 import type { MtlsTransport } from '../transport/http_types.js';
 import { requestMtlsPopToken } from '../request/token_request.js';
 import type { TokenResponse } from '../request/token_response.js';
@@ -95,7 +96,7 @@ export class ConfidentialClient {
   readonly #ca: readonly string[];
   readonly #connectTo: ReturnType<typeof parseConnectTo>;
   readonly #timeoutMs: number | undefined;
-  #transport: MtlsTransport | undefined;
+  #lease: TransportLease | undefined;
   readonly #scopeKeys = new Map<string, string>();
 
   constructor(options: ConfidentialClientOptions) {
@@ -186,15 +187,15 @@ export class ConfidentialClient {
     return key;
   }
 
-  /** Closes pooled TLS connections (the process can exit without waiting for them to idle out). */
+  /** Lets go of the pooled TLS connections (closed when no other client with this certificate uses them). */
   close(): void {
-    this.#transport?.close();
-    this.#transport = undefined;
+    this.#lease?.release();
+    this.#lease = undefined;
   }
 
   #fetch(scopes: readonly string[], correlationId: string): Promise<TokenResponse> {
     assertWithinValidity(this.#credential, this.#now());
-    this.#transport ??= createNodeTransport({
+    this.#lease ??= leaseNodeTransport({
       credential: this.#credential,
       ca: this.#ca,
       connectTo: this.#connectTo,
@@ -206,7 +207,7 @@ export class ConfidentialClient {
       clientId: this.clientId,
       scopes,
       correlationId,
-      transport: this.#transport,
+      transport: this.#lease.transport,
       x5tS256: this.#credential.x5tS256,
       now: this.#now,
       sleep: this.#sleep,

@@ -115,7 +115,27 @@ describe('ConfidentialClient against the emulator', () => {
     expect((await c.acquireToken({ scopes: graph, mtlsProofOfPossession: true })).tokenSource).toBe('network');
     expect((await c.acquireToken({ scopes: graph, mtlsProofOfPossession: true, forceRefresh: true })).tokenSource).toBe('network');
     expect(emulator.stats.tokenRequests).toBe(3);
+    expect(emulator.stats.tlsHandshakes).toBeLessThanOrEqual(1); // 0 when an earlier client left the connection warm
+  });
+
+  test('clients with the same certificate share one connection; it closes when the last lets go', async () => {
+    const fresh = emulator.createClientCertificate({ commonName: 'shared-connection' });
+    emulator.registerApplication({ clientId, tenantId, certificates: [fresh.certPem] });
+    const certificate = { certPem: fresh.certPem, keyPem: fresh.keyPem };
+    const a = client({ certificate });
+    await a.acquireToken({ scopes: graph, mtlsProofOfPossession: true });
     expect(emulator.stats.tlsHandshakes).toBe(1);
+    const b = client({ certificate }); // a new client per request, as msal-node's docs suggest
+    await b.acquireToken({ scopes: graph, mtlsProofOfPossession: true, forceRefresh: true });
+    expect(emulator.stats.tokenRequests).toBe(2);
+    expect(emulator.stats.tlsHandshakes).toBe(1);
+    a.close();
+    await b.acquireToken({ scopes: graph, mtlsProofOfPossession: true, forceRefresh: true });
+    expect(emulator.stats.tlsHandshakes).toBe(1); // b still holds it
+    b.close();
+    const c = client({ certificate });
+    await c.acquireToken({ scopes: graph, mtlsProofOfPossession: true, forceRefresh: true });
+    expect(emulator.stats.tlsHandshakes).toBe(2); // the pool closed with the last user
   });
 
   test('proactive refresh: past refresh_in the cached token returns at once and one background request renews it', async () => {

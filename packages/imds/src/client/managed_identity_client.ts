@@ -1,6 +1,6 @@
 import { randomUUID, X509Certificate } from 'node:crypto';
 import {
-  Logger, TokenAcquisition, TokenCache, VERSION, createNodeTransport, parseConnectTo, requestMtlsPopToken, scopesKey,
+  Logger, TokenAcquisition, TokenCache, VERSION, createNodeTransport, leaseNodeTransport, parseConnectTo, requestMtlsPopToken, scopesKey,
   type AcquireTokenResult, type CachePlugin, type LoggerOptions, type MtlsTransport, type TokenSource,
 } from '@msal-mtls/core';
 import { AttestationCache } from '../attestation/attestation_cache.js';
@@ -84,7 +84,7 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
 interface AliasState {
   binding: Binding;
   source: TokenSource;
-  transport: MtlsTransport | undefined;
+  lease: { transport: MtlsTransport; release(): void } | undefined;
 }
 
 /**
@@ -232,7 +232,7 @@ export class ManagedIdentityClient {
 
   /** Closes pooled TLS connections. */
   close(): void {
-    for (const state of this.#aliases.values()) state.transport?.close();
+    for (const state of this.#aliases.values()) state.lease?.release();
     this.#aliases.clear();
   }
 
@@ -256,7 +256,7 @@ export class ManagedIdentityClient {
     });
     const state: AliasState = {
       binding,
-      transport: undefined,
+      lease: undefined,
       source: {
         partitionKey,
         partition: this.#cache.partition(partitionKey),
@@ -264,13 +264,13 @@ export class ManagedIdentityClient {
         x5tS256: binding.x5tS256,
         notAfterMs: binding.notAfterMs,
         fetch: (scopes, correlationId) => {
-          state.transport ??= this.#transport(binding);
+          state.lease ??= this.#lease(binding);
           return requestMtlsPopToken({
             tokenUrl: binding.tokenUrl,
             clientId: binding.clientId,
             scopes,
             correlationId,
-            transport: state.transport,
+            transport: state.lease.transport,
             x5tS256: binding.x5tS256,
             now: this.#now,
             sleep: this.#sleep,
@@ -281,6 +281,21 @@ export class ManagedIdentityClient {
     };
     this.#aliases.set(alias, state);
     return state;
+  }
+
+  /** The token request's transport: shared per certificate in the process (see leaseNodeTransport). */
+  #lease(binding: Binding): { transport: MtlsTransport; release(): void } {
+    const tls = binding.key.tls;
+    if (tls.kind === 'transport') {
+      const transport = this.#transport(binding);
+      return { transport, release: () => transport.close() };
+    }
+    return leaseNodeTransport({
+      credential: { chain: [binding.certificate], privateKey: tls.privateKey },
+      ca: this.#ca,
+      connectTo: this.#connectTo,
+      ...(this.#requestTimeoutMs === undefined ? {} : { timeoutMs: this.#requestTimeoutMs }),
+    });
   }
 
   #transport(binding: Pick<Binding, 'certificate' | 'key'>): MtlsTransport {
@@ -298,7 +313,7 @@ export class ManagedIdentityClient {
   #retire(alias: string): void {
     const old = this.#aliases.get(alias);
     this.#aliases.delete(alias);
-    if (old?.transport !== undefined) setTimeout(() => old.transport?.close(), 30_000).unref();
+    if (old?.lease !== undefined) setTimeout(() => old.lease?.release(), 30_000).unref();
   }
 
   #imdsOptions(identity: ManagedIdentityId | undefined, correlationId: string): ImdsCallOptions {
