@@ -7,7 +7,14 @@ import type { MtlsTransport } from './http_types.js';
 interface Shared {
   transport: MtlsTransport;
   users: number;
+  closeTimer: NodeJS.Timeout | undefined;
 }
+
+/**
+ * How long a transport outlives its last user: a client per request that closes itself after its
+ * token still finds the connection warm. The timer is unref'd: it never keeps a process alive.
+ */
+const lingerMs = 5_000;
 
 /** One transport per (certificate, trust, routing, limits) in the process, reference-counted. */
 const pool = new Map<string, Shared>();
@@ -21,16 +28,18 @@ export interface TransportLease {
 /**
  * Clients that present the same certificate share one keep-alive agent, so a new client (a
  * client per request is a common pattern) reuses the warm mTLS connection instead of paying a
- * new handshake. The same certificate means the same key pair: the credential loader has already
+ * new handshake. After the last user lets go the agent lingers for 5 s, then closes. The same certificate means the same key pair: the credential loader has already
  * checked that the key belongs to the certificate.
  */
 export function leaseNodeTransport(options: NodeTransportOptions): TransportLease {
   const key = poolKey(options);
   let shared = pool.get(key);
   if (shared === undefined) {
-    shared = { transport: createNodeTransport(options), users: 0 };
+    shared = { transport: createNodeTransport(options), users: 0, closeTimer: undefined };
     pool.set(key, shared);
   }
+  if (shared.closeTimer !== undefined) clearTimeout(shared.closeTimer);
+  shared.closeTimer = undefined;
   shared.users++;
   const entry = shared;
   let released = false;
@@ -41,8 +50,12 @@ export function leaseNodeTransport(options: NodeTransportOptions): TransportLeas
       released = true;
       entry.users--;
       if (entry.users === 0 && pool.get(key) === entry) {
-        pool.delete(key);
-        entry.transport.close();
+        entry.closeTimer = setTimeout(() => {
+          if (entry.users > 0 || pool.get(key) !== entry) return;
+          pool.delete(key);
+          entry.transport.close();
+        }, lingerMs);
+        entry.closeTimer.unref();
       }
     },
   };

@@ -133,9 +133,29 @@ describe('ConfidentialClient against the emulator', () => {
     await b.acquireToken({ scopes: graph, mtlsProofOfPossession: true, forceRefresh: true });
     expect(emulator.stats.tlsHandshakes).toBe(1); // b still holds it
     b.close();
-    const c = client({ certificate });
+    const c = client({ certificate }); // within the 5 s linger: still warm
     await c.acquireToken({ scopes: graph, mtlsProofOfPossession: true, forceRefresh: true });
-    expect(emulator.stats.tlsHandshakes).toBe(2); // the pool closed with the last user
+    expect(emulator.stats.tlsHandshakes).toBe(1);
+    c.close();
+  });
+
+  test('the shared connection closes 5 s after its last user lets go', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'hrtime', 'performance', 'Date'] });
+    try {
+      const fresh = emulator.createClientCertificate({ commonName: 'linger' });
+      emulator.registerApplication({ clientId, tenantId, certificates: [fresh.certPem] });
+      const certificate = { certPem: fresh.certPem, keyPem: fresh.keyPem };
+      const a = client({ certificate });
+      await a.acquireToken({ scopes: graph, mtlsProofOfPossession: true });
+      a.close();
+      jest.advanceTimersByTime(5_001);
+      const b = client({ certificate });
+      await b.acquireToken({ scopes: graph, mtlsProofOfPossession: true, forceRefresh: true });
+      expect(emulator.stats.tlsHandshakes).toBe(2);
+      b.close();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   test('proactive refresh: past refresh_in the cached token returns at once and one background request renews it', async () => {
