@@ -65,3 +65,16 @@ function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^ERR_(MTLS|IMDS|CNG)_/.test(code) ? code : 'ERR_MTLS_INTERNAL';
 }
+
+/** The skeleton of every token command: acquire, print a summary or `--json`, map errors to exit 1. */
+export async function runTokenCommand(argv: readonly string[], io: Io, acquire: () => Promise<AcquireTokenResult>): Promise<number> {
+  const json = argv.includes('--json');
+  try {
+    const result = await acquire();
+    if (json) io.out(JSON.stringify(tokenJson(result)));
+    else for (const line of tokenSummary(result)) io.out(line);
+    return 0;
+  } catch (error) {
+    return reportError(io, error, json);
+  }
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ManagedIdentityClient, type KeyProtection, type ManagedIdentityId } from '@msal-mtls/imds';
 import { commonTokenFlags, listFlag, optionalFlag, parseFlags, requiredFlag, UsageError } from '../args.js';
-import { reportError, tokenJson, tokenSummary, type Io } from '../output.js';
+import { runTokenCommand, type Io } from '../output.js';
 
 export const miTokenUsage = `msal-mtls mi-token --resource R [--client-id ID | --object-id ID | --resource-id ID] [--attestation]
                    [--min-key-protection keyguard|software|in-memory] [--imds URL] [--persist]
@@ -21,17 +21,15 @@ const flags = {
 } as const;
 
 /** `msal-mtls mi-token`: the same output and error contract as `msal-mtls token`. */
-export async function miTokenCommand(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
-  const json = argv.includes('--json');
-  let client: ManagedIdentityClient | undefined;
-  try {
+export function miTokenCommand(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  return runTokenCommand(argv, io, async () => {
     const values = parseFlags(argv, flags);
     const resource = requiredFlag(values, 'resource');
     const imds = optionalFlag(values, 'imds');
     const ca = optionalFlag(values, 'ca');
     const floor = optionalFlag(values, 'min-key-protection');
     const verbose = values.verbose === true;
-    client = new ManagedIdentityClient({
+    const client = new ManagedIdentityClient({
       ...(imds === undefined ? {} : { imdsEndpoint: imds }),
       ...(floor === undefined ? {} : { minimumKeyProtection: floor as KeyProtection }),
       ...(ca === undefined ? {} : { ca: readCa(ca) }),
@@ -42,22 +40,19 @@ export async function miTokenCommand(argv: readonly string[], io: Io, env: NodeJ
     });
     const identity = identityFromFlags(values);
     const correlationId = optionalFlag(values, 'correlation-id');
-    const result = await client.acquireToken({
-      resource,
-      ...(identity === undefined ? {} : { identity }),
-      attestation: values.attestation === true,
-      forceRefresh: values['force-refresh'] === true,
-      ...(correlationId === undefined ? {} : { correlationId }),
-      ...(verbose ? { onStep: (step) => io.err(`step: ${step}`) } : {}),
-    });
-    if (json) io.out(JSON.stringify(tokenJson(result)));
-    else for (const line of tokenSummary(result)) io.out(line);
-    return 0;
-  } catch (error) {
-    return reportError(io, error, json);
-  } finally {
-    client?.close();
-  }
+    try {
+      return await client.acquireToken({
+        resource,
+        ...(identity === undefined ? {} : { identity }),
+        attestation: values.attestation === true,
+        forceRefresh: values['force-refresh'] === true,
+        ...(correlationId === undefined ? {} : { correlationId }),
+        ...(verbose ? { onStep: (step) => io.err(`step: ${step}`) } : {}),
+      });
+    } finally {
+      client.close();
+    }
+  });
 }
 
 function identityFromFlags(values: Record<string, unknown>): ManagedIdentityId | undefined {

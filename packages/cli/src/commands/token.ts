@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfidentialClient, type CertificateInput } from '@msal-mtls/core';
 import { commonTokenFlags, listFlag, optionalFlag, parseFlags, requiredFlag, UsageError } from '../args.js';
-import { reportError, tokenJson, tokenSummary, type Io } from '../output.js';
+import { runTokenCommand, type Io } from '../output.js';
 
 export const tokenUsage = `msal-mtls token --client-id ID --authority URL [--region R]
                 (--cert PEM --key PEM [--passphrase P] | --pfx FILE [--passphrase P])
@@ -21,16 +21,14 @@ const flags = {
 } as const;
 
 /** `msal-mtls token`: one acquisition, printed as a summary or as JSON. Returns the exit code. */
-export async function tokenCommand(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
-  const json = argv.includes('--json');
-  let client: ConfidentialClient | undefined;
-  try {
+export function tokenCommand(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  return runTokenCommand(argv, io, async () => {
     const values = parseFlags(argv, flags);
     const scopes = listFlag(values, 'scope');
     if (scopes.length === 0) throw new UsageError('--scope is required.');
     const region = optionalFlag(values, 'region');
     const ca = optionalFlag(values, 'ca');
-    client = new ConfidentialClient({
+    const client = new ConfidentialClient({
       clientId: requiredFlag(values, 'client-id'),
       authority: requiredFlag(values, 'authority'),
       ...(region === undefined ? {} : { azureRegion: region }),
@@ -40,20 +38,17 @@ export async function tokenCommand(argv: readonly string[], io: Io, env: NodeJS.
       ...(values.verbose === true ? { logger: { loggerCallback: (_l, line) => io.err(line), logLevel: 3 as const } } : {}),
     });
     const correlationId = optionalFlag(values, 'correlation-id');
-    const result = await client.acquireToken({
-      scopes,
-      mtlsProofOfPossession: true,
-      forceRefresh: values['force-refresh'] === true,
-      ...(correlationId === undefined ? {} : { correlationId }),
-    });
-    if (json) io.out(JSON.stringify(tokenJson(result)));
-    else for (const line of tokenSummary(result)) io.out(line);
-    return 0;
-  } catch (error) {
-    return reportError(io, error, json);
-  } finally {
-    client?.close();
-  }
+    try {
+      return await client.acquireToken({
+        scopes,
+        mtlsProofOfPossession: true,
+        forceRefresh: values['force-refresh'] === true,
+        ...(correlationId === undefined ? {} : { correlationId }),
+      });
+    } finally {
+      client.close();
+    }
+  });
 }
 
 function certificateFromFlags(values: Record<string, unknown>, env: NodeJS.ProcessEnv): CertificateInput {
