@@ -1,10 +1,10 @@
-import { constants, randomUUID, verify, type KeyObject } from 'node:crypto';
+import { constants, verify, type KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { aadstsErrorBody, type AadstsCase } from './aadsts_error.js';
 import { accessTokenClaims, signAccessToken } from './access_token.js';
 import type { EndpointContext } from './endpoint_context.js';
 import type { TokenFault } from './faults.js';
-import { readBody, sendJson } from './http_util.js';
+import { beginTokenExchange } from './token_exchange.js';
 import { decodeJwt, type DecodedJwt } from './jwt.js';
 import type { TokenRoute } from './token_endpoint.js';
 
@@ -25,25 +25,7 @@ const missing = (name: string): Rejection =>
  * certificate its header names; the answer is a Bearer token (no `cnf`).
  */
 export async function handleBearerTokenRequest(ctx: EndpointContext, req: IncomingMessage, res: ServerResponse, route: TokenRoute): Promise<void> {
-  const body = await readBody(req);
-  const isForm = (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
-  const form: Record<string, string> = isForm ? Object.fromEntries(new URLSearchParams(body.toString('utf8'))) : {};
-  const record = {
-    host: route.host, path: route.path, tenant: route.tenant, headers: req.headers, form,
-    clientCertX5t: route.connection.clientCertX5t, newConnection: route.newConnection, connectionId: route.connection.id, status: 0,
-  };
-  ctx.tokenRequests.push(record);
-  ctx.stats.tokenRequests++;
-
-  const requestedId = req.headers['client-request-id'];
-  const correlationId = typeof requestedId === 'string' && requestedId !== '' ? requestedId : randomUUID();
-  const ids = { traceId: randomUUID(), correlationId };
-  const headers: Record<string, string> = { 'x-ms-request-id': ids.traceId };
-  if (req.headers['return-client-request-id'] === 'true') headers['client-request-id'] = correlationId;
-  const reply = (status: number, json: unknown, extra: Record<string, string> = {}): void => {
-    record.status = status;
-    sendJson(res, status, json, { ...headers, ...extra });
-  };
+  const { form, ids, reply } = await beginTokenExchange(ctx, req, res, route);
 
   const responseFaults = ctx.faults.takeResponseFaults(route.host);
   for (const fault of responseFaults) if (fault.kind === 'delay') await ctx.sleep(fault.ms);

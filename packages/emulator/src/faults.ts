@@ -1,3 +1,5 @@
+import { FaultQueue } from './fault_queue.js';
+
 /**
  * Faults the token endpoint can be told to produce, so clients' retry, timeout and validation
  * paths run against a real server. "Response" faults act before the request is validated;
@@ -35,63 +37,27 @@ export interface InjectedFault {
 
 const tokenFaultKinds: ReadonlySet<TokenFault['kind']> = new Set(['tokenType', 'cnf', 'omitField']);
 
-interface Entry {
-  fault: TokenFault;
-  remaining: number;
-  host: string | undefined;
-}
-
 /** The active faults, consumed as requests hit them. */
 export class FaultSet {
-  #entries: Entry[] = [];
+  readonly #queue = new FaultQueue<TokenFault>();
 
   inject(fault: TokenFault, options: InjectOptions = {}): InjectedFault {
     validate(fault);
-    const times = options.times ?? 1;
-    if (!(times > 0)) throw new TypeError('times must be a positive number (or Infinity)');
-    const entry: Entry = { fault, remaining: times, host: options.host?.toLowerCase() };
-    this.#entries.push(entry);
-    return {
-      fault,
-      get remaining(): number {
-        return entry.remaining;
-      },
-      clear: (): void => {
-        entry.remaining = 0;
-        this.#prune();
-      },
-    };
+    return this.#queue.add(fault, options.times, options.host?.toLowerCase());
   }
 
   clear(): void {
-    for (const entry of this.#entries) entry.remaining = 0;
-    this.#entries = [];
+    this.#queue.clear();
   }
 
   /** Takes the response faults (status, delay, destroySocket) that match this request. */
   takeResponseFaults(host: string): TokenFault[] {
-    return this.#take(host, (kind) => !tokenFaultKinds.has(kind));
+    return this.#queue.take(host, (kind) => !tokenFaultKinds.has(kind));
   }
 
   /** Takes the token faults that match a request about to succeed. */
   takeTokenFaults(host: string): TokenFault[] {
-    return this.#take(host, (kind) => tokenFaultKinds.has(kind));
-  }
-
-  #take(host: string, wanted: (kind: TokenFault['kind']) => boolean): TokenFault[] {
-    const taken: TokenFault[] = [];
-    for (const entry of this.#entries) {
-      if (entry.remaining > 0 && wanted(entry.fault.kind) && (entry.host === undefined || entry.host === host)) {
-        entry.remaining--;
-        taken.push(entry.fault);
-      }
-    }
-    this.#prune();
-    return taken;
-  }
-
-  #prune(): void {
-    this.#entries = this.#entries.filter((entry) => entry.remaining > 0);
+    return this.#queue.take(host, (kind) => tokenFaultKinds.has(kind));
   }
 }
 

@@ -1,3 +1,5 @@
+import { FaultQueue } from './fault_queue.js';
+
 /**
  * Faults the IMDS listener can be told to produce, so a client's retry policy (spec §1.5), its
  * response checks (§1.3, §5.2) and its issued-certificate checks run against a real server.
@@ -44,66 +46,30 @@ export interface InjectedImdsFault {
 
 const certificateFaultKinds: ReadonlySet<ImdsFault['kind']> = new Set(['wrongKey', 'expired']);
 
-interface Entry {
-  fault: ImdsFault;
-  remaining: number;
-  path: ImdsFaultPath | undefined;
-}
-
 /** The active IMDS faults, consumed as requests hit them. */
 export class ImdsFaultSet {
-  #entries: Entry[] = [];
+  readonly #queue = new FaultQueue<ImdsFault>();
 
   inject(fault: ImdsFault, options: ImdsInjectOptions = {}): InjectedImdsFault {
     validate(fault);
-    const times = options.times ?? 1;
-    if (!(times > 0)) throw new TypeError('times must be a positive number (or Infinity)');
     if (options.path !== undefined && options.path !== 'getplatformmetadata' && options.path !== 'issuecredential') {
       throw new TypeError(`path must be 'getplatformmetadata' or 'issuecredential', got '${String(options.path)}'`);
     }
-    const entry: Entry = { fault, remaining: times, path: options.path as ImdsFaultPath | undefined };
-    this.#entries.push(entry);
-    return {
-      fault,
-      get remaining(): number {
-        return entry.remaining;
-      },
-      clear: (): void => {
-        entry.remaining = 0;
-        this.#prune();
-      },
-    };
+    return this.#queue.add(fault, options.times, options.path);
   }
 
   clear(): void {
-    for (const entry of this.#entries) entry.remaining = 0;
-    this.#entries = [];
+    this.#queue.clear();
   }
 
   /** Takes the response faults matching a request that just arrived on `path` (undefined: another path). */
   takeResponseFaults(path: ImdsFaultPath | undefined): ImdsFault[] {
-    return this.#take(path, (kind) => !certificateFaultKinds.has(kind));
+    return this.#queue.take(path, (kind) => !certificateFaultKinds.has(kind));
   }
 
   /** Takes the certificate faults matching an issuance about to succeed. */
   takeCertificateFaults(): ImdsFault[] {
-    return this.#take('issuecredential', (kind) => certificateFaultKinds.has(kind));
-  }
-
-  #take(path: ImdsFaultPath | undefined, wanted: (kind: ImdsFault['kind']) => boolean): ImdsFault[] {
-    const taken: ImdsFault[] = [];
-    for (const entry of this.#entries) {
-      if (entry.remaining > 0 && wanted(entry.fault.kind) && (entry.path === undefined || entry.path === path)) {
-        entry.remaining--;
-        taken.push(entry.fault);
-      }
-    }
-    this.#prune();
-    return taken;
-  }
-
-  #prune(): void {
-    this.#entries = this.#entries.filter((entry) => entry.remaining > 0);
+    return this.#queue.take('issuecredential', (kind) => certificateFaultKinds.has(kind));
   }
 }
 

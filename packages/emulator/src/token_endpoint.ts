@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { aadstsErrorBody, type AadstsCase } from './aadsts_error.js';
@@ -6,8 +5,7 @@ import { accessTokenClaims, signAccessToken } from './access_token.js';
 import type { ConnectionInfo } from './connections.js';
 import type { EndpointContext } from './endpoint_context.js';
 import type { TokenFault } from './faults.js';
-import { readBody, sendJson } from './http_util.js';
-import type { TokenRequestRecord } from './records.js';
+import { beginTokenExchange } from './token_exchange.js';
 import { validateTokenRequest } from './token_validation.js';
 
 /** Where a token request arrived. */
@@ -24,25 +22,7 @@ const statusErrors: Record<number, string> = { 429: 'too_many_requests', 503: 't
 
 /** `POST /{tenant}/oauth2/v2.0/token` on an mTLS host: record, apply faults, validate, issue. */
 export async function handleTokenRequest(ctx: EndpointContext, req: IncomingMessage, res: ServerResponse, route: TokenRoute): Promise<void> {
-  const body = await readBody(req);
-  const isForm = (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
-  const form = isForm ? Object.fromEntries(new URLSearchParams(body.toString('utf8'))) : {};
-  const record: TokenRequestRecord = {
-    host: route.host, path: route.path, tenant: route.tenant, headers: req.headers, form,
-    clientCertX5t: route.connection.clientCertX5t, newConnection: route.newConnection, connectionId: route.connection.id, status: 0,
-  };
-  ctx.tokenRequests.push(record);
-  ctx.stats.tokenRequests++;
-
-  const requestedId = req.headers['client-request-id'];
-  const correlationId = typeof requestedId === 'string' && requestedId !== '' ? requestedId : randomUUID();
-  const ids = { traceId: randomUUID(), correlationId };
-  const headers: Record<string, string> = { 'x-ms-request-id': ids.traceId };
-  if (req.headers['return-client-request-id'] === 'true') headers['client-request-id'] = correlationId;
-  const reply = (status: number, json: unknown, extra: Record<string, string> = {}): void => {
-    record.status = status;
-    sendJson(res, status, json, { ...headers, ...extra });
-  };
+  const { form, ids, reply } = await beginTokenExchange(ctx, req, res, route);
   const error = (status: number, code: string, aadstsCase: AadstsCase, message: string): void =>
     reply(status, aadstsErrorBody(code, aadstsCase, message, { ...ids, now: new Date(ctx.now()) }));
 

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EndpointContext } from './endpoint_context.js';
+import { readBody, sendJson } from './http_util.js';
+import type { TokenRequestRecord } from './records.js';
+import type { TokenRoute } from './token_endpoint.js';
+
+/** What both token endpoints (mTLS and Bearer) start from. */
+export interface TokenExchange {
+  form: Record<string, string>;
+  record: TokenRequestRecord;
+  /** Trace id (x-ms-request-id) and correlation id (the client's, else new) for error bodies. */
+  ids: { traceId: string; correlationId: string };
+  /** Sends JSON with the common headers and records the status. */
+  reply(status: number, json: unknown, extra?: Record<string, string>): void;
+}
+
+/**
+ * Reads the form, records the request for tests, and prepares the reply: `x-ms-request-id`
+ * always, `client-request-id` echoed only when the client sent `return-client-request-id: true`.
+ */
+export async function beginTokenExchange(ctx: EndpointContext, req: IncomingMessage, res: ServerResponse, route: TokenRoute): Promise<TokenExchange> {
+  const body = await readBody(req);
+  const isForm = (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
+  const form: Record<string, string> = isForm ? Object.fromEntries(new URLSearchParams(body.toString('utf8'))) : {};
+  const record: TokenRequestRecord = {
+    host: route.host, path: route.path, tenant: route.tenant, headers: req.headers, form,
+    clientCertX5t: route.connection.clientCertX5t, newConnection: route.newConnection, connectionId: route.connection.id, status: 0,
+  };
+  ctx.tokenRequests.push(record);
+  ctx.stats.tokenRequests++;
+
+  const requestedId = req.headers['client-request-id'];
+  const correlationId = typeof requestedId === 'string' && requestedId !== '' ? requestedId : randomUUID();
+  const ids = { traceId: randomUUID(), correlationId };
+  const headers: Record<string, string> = { 'x-ms-request-id': ids.traceId };
+  if (req.headers['return-client-request-id'] === 'true') headers['client-request-id'] = correlationId;
+  return {
+    form,
+    record,
+    ids,
+    reply: (status, json, extra = {}) => {
+      record.status = status;
+      sendJson(res, status, json, { ...headers, ...extra });
+    },
+  };
+}
