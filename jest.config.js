@@ -22,6 +22,6 @@ const project = (name) => ({
 });
 
 export default {
-  projects: ['core', 'emulator', 'imds', 'cli'].map(project),
+  projects: ['core', 'emulator', 'imds', 'cli', 'cng'].map(project),
   testTimeout: 30000,
 };

@@ -1,0 +1,2 @@
+#include "modules.h"
+namespace cng { void InitAttestation(Napi::Env, Napi::Object) {} }

@@ -1,0 +1,2 @@
+#include "modules.h"
+namespace cng { void InitCertStore(Napi::Env, Napi::Object) {} }

@@ -1,0 +1,2 @@
+#include "modules.h"
+namespace cng { void InitKeys(Napi::Env, Napi::Object) {} }

@@ -1,0 +1,2 @@
+#include "modules.h"
+namespace cng { void InitWinHttp(Napi::Env, Napi::Object) {} }

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds @msal-mtls/cng's addon in one step: cmake-js (mingw-w64 cross build on Linux, MSVC on
+# Windows), packaged by prebuildify as packages/cng/prebuilds/win32-x64/*.node (N-API: one binary
+# for every Node version). With CNG_BUILD_TEST_FIXTURES=1 it also builds the stand-in
+# AttestationClientLib.dll the tests use (into packages/cng/build/test-fixtures, never shipped).
+set -euo pipefail
+cd "$(dirname "$0")/../packages/cng"
+start=$(date +%s)
+rm -rf prebuilds/win32-x64
+./node_modules/.bin/prebuildify --napi --strip=false --platform win32 --arch x64 \
+  --node-gyp "$(pwd)/../../scripts/cng-cmake-js.sh" >/dev/null
+ls prebuilds/win32-x64/*.node >/dev/null
+echo "cng: built $(ls prebuilds/win32-x64/) in $(( $(date +%s) - start )) s"
