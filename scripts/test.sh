@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Runs every test: typecheck and build all packages, then jest over all of them.
+# Runs every test: typecheck and build all packages, cross-build the Windows addon
+# (@msal-mtls/cng) and run it under Wine, then jest over all of them.
+# MSAL_MTLS_SKIP_WINE=1 skips the Windows part (no Wine, no mingw-w64 on this machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-tools.sh
 pnpm run build
+if [ "${MSAL_MTLS_SKIP_WINE:-0}" != 1 ]; then
+  bash scripts/ensure-wine.sh
+  CNG_BUILD_TEST_FIXTURES=1 bash scripts/build-cng.sh
+fi
 report="$(mktemp)"
 status=0
 pnpm exec jest --json --outputFile="$report" "$@" || status=$?

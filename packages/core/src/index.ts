@@ -31,6 +31,7 @@ export { parseRegion } from './authority/region.js';
 
 // Building blocks for @msal-mtls/imds and @msal-mtls/cng (advanced use)
 export { loadBindingCredential } from './credential/binding_credential.js';
+export type { ExternalKeyCertificateInput, ExternalTransportOptions } from './credential/external_key_certificate.js';
 export { createNodeTransport } from './transport/node_transport.js';
 export type { NodeTransportOptions } from './transport/node_transport.js';
 export { leaseNodeTransport } from './transport/shared_transport.js';

@@ -3,12 +3,13 @@ import { parseAuthority, type Authority } from '../authority/authority.js';
 import { parseRegion } from '../authority/region.js';
 import { mtlsTokenUrl } from '../authority/mtls_endpoint.js';
 import { assertWithinValidity, loadBindingCredential, type BindingCredential, type CertificateInput } from '../credential/binding_credential.js';
+import { isExternalKeyCertificate, loadExternalKeyCredential, type ExternalKeyCertificateInput, type ExternalKeyCredential } from '../credential/external_key_certificate.js';
 import { MtlsError } from '../errors/mtls_error.js';
 import { invalidArgument, requireObject, requireString } from '../errors/argument.js';
 import { TokenCache } from '../cache/token_cache.js';
 import { scopesKey } from '../cache/scopes.js';
 import { Logger, type LoggerOptions } from '../logging/logger.js';
-import { parseConnectTo } from '../transport/connect_to.js';
+import { parseConnectTo, resolveDialTarget } from '../transport/connect_to.js';
 import { createNodeTransport } from '../transport/node_transport.js';
 import { leaseNodeTransport, type TransportLease } from '../transport/shared_transport.js';
 import type { MtlsTransport } from '../transport/http_types.js';
@@ -27,8 +28,12 @@ export interface ConfidentialClientOptions {
   authority: string;
   /** Azure region, e.g. `eastus`: the regional mTLS host. Omitted: the cloud's global mTLS host. */
   azureRegion?: string;
-  /** The certificate whose key signs the TLS handshake. */
-  certificate?: CertificateInput;
+  /**
+   * The certificate whose key signs the TLS handshake: PEM, PFX or a KeyObject with its chain,
+   * or a certificate whose key stays outside Node (e.g. `windowsStoreCertificate()` of
+   * @msal-mtls/cng: Windows store, non-exportable key, TLS through Schannel).
+   */
+  certificate?: CertificateInput | ExternalKeyCertificateInput;
   /** Not usable for mTLS PoP; accepted only so the error says so instead of a type error. */
   clientSecret?: string;
   /** Not usable for mTLS PoP without a binding certificate; see clientSecret. */
@@ -87,7 +92,7 @@ export class ConfidentialClient {
   readonly azureRegion: string | undefined;
   /** The token endpoint this client posts to. */
   readonly tokenUrl: string;
-  readonly #credential: BindingCredential;
+  readonly #credential: BindingCredential | ExternalKeyCredential;
   readonly #acquisition: TokenAcquisition;
   readonly #source: TokenSource;
   readonly #logger: Logger;
@@ -118,7 +123,12 @@ export class ConfidentialClient {
     this.tokenUrl = mtlsTokenUrl(this.authority, this.azureRegion);
     this.#ca = readCaOption(o.ca);
     this.#connectTo = parseConnectTo(o.connectTo);
-    this.#credential = loadBindingCredential(o.certificate, this.#now());
+    if (isExternalKeyCertificate(o.certificate)) {
+      this.#credential = loadExternalKeyCredential(o.certificate);
+      assertWithinValidity(this.#credential, this.#now());
+    } else {
+      this.#credential = loadBindingCredential(o.certificate, this.#now());
+    }
     this.#logger = new Logger(o.logger, `@msal-mtls/core@${VERSION}`);
     if (o.tokenCache !== undefined && !(o.tokenCache instanceof TokenCache)) throw invalidArgument('tokenCache', 'a TokenCache', o.tokenCache);
     const cache = o.tokenCache ?? new TokenCache();
@@ -176,7 +186,18 @@ export class ConfidentialClient {
    * `Authorization: mtls_pop <accessToken>` over it. Close it when done.
    */
   createMtlsTransport(): MtlsTransport {
+    if ('createTransport' in this.#credential) return this.#externalTransport(this.#credential);
     return createNodeTransport({ credential: this.#credential, ca: this.#ca, connectTo: this.#connectTo });
+  }
+
+  /** A transport of the external key's backend (e.g. Schannel), with our roots and connect-to rules. */
+  #externalTransport(credential: ExternalKeyCredential): MtlsTransport {
+    const rules = this.#connectTo;
+    return credential.createTransport({
+      ca: this.#ca,
+      dial: (host, port) => resolveDialTarget(rules, host, port),
+      ...(this.#timeoutMs === undefined ? {} : { timeoutMs: this.#timeoutMs }),
+    });
   }
 
   /** One-scope cache keys, memoised per scope string so a hit does no string work. */
@@ -195,8 +216,13 @@ export class ConfidentialClient {
 
   #fetch(scopes: readonly string[], correlationId: string): Promise<TokenResponse> {
     assertWithinValidity(this.#credential, this.#now());
+    const credential = this.#credential;
+    if ('createTransport' in credential && this.#lease === undefined) {
+      const transport = this.#externalTransport(credential);
+      this.#lease = { transport, release: () => transport.close() };
+    }
     this.#lease ??= leaseNodeTransport({
-      credential: this.#credential,
+      credential: credential as BindingCredential,
       ca: this.#ca,
       connectTo: this.#connectTo,
       ...(this.#timeoutMs === undefined ? {} : { timeoutMs: this.#timeoutMs }),

@@ -86,7 +86,7 @@ export function loadBindingCredential(input: unknown, nowMs: number): BindingCre
 }
 
 /** A certificate out of its validity window cannot get a token; say which end was crossed. */
-export function assertWithinValidity(credential: BindingCredential, nowMs: number): void {
+export function assertWithinValidity(credential: Pick<BindingCredential, 'x5tS256' | 'notBeforeMs' | 'notAfterMs'>, nowMs: number): void {
   if (nowMs >= credential.notAfterMs) {
     throw new MtlsError('ERR_MTLS_CERTIFICATE_EXPIRED', {
       message: `The certificate ${credential.x5tS256} expired on ${new Date(credential.notAfterMs).toISOString()}.`,

@@ -1,11 +1,12 @@
 /**
- * The error catalogue: every code any msal-mtls package can produce, what it means, and what the
+ * The error catalogue: every code core and imds can produce, what it means, and what the
  * caller should do about it. This file is the single source: the docs table
  * (`docs/errors.md`, made by `pnpm errors:table`) and the CLI's `{ "error": CODE }` output come from
  * it, and a test keeps them in step. Codes are stable: add new ones, never rename or reuse one.
  *
  * Spelling: `ERR_MTLS_*` for the confidential-client path, the token endpoint and TLS;
- * `ERR_IMDS_*` for the managed-identity path; `ERR_CNG_*` for the Windows key backend.
+ * `ERR_IMDS_*` for the managed-identity path. `ERR_CNG_*` (the Windows key backend) live in
+ * @msal-mtls/cng, which does not depend on core; docs/errors.md lists both catalogues.
  */
 export interface ErrorCatalogueEntry {
   /** What went wrong, in one sentence. Becomes the default message. */

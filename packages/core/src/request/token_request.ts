@@ -1,6 +1,7 @@
 import { platform } from 'node:os';
 import { isMtlsError } from '../errors/mtls_error.js';
 import type { MtlsTransport } from '../transport/http_types.js';
+import { fromTransportFailure } from '../transport/transport_errors.js';
 import { encodeForm } from './form.js';
 import { parseTokenResponse, type TokenResponse } from './token_response.js';
 import { SKU, VERSION } from '../version.js';
@@ -48,13 +49,17 @@ export async function requestMtlsPopToken(request: MtlsPopTokenRequest): Promise
     'return-client-request-id': 'true',
   };
   const send = async (): Promise<TokenResponse> => {
-    const response = await request.transport.request({
-      method: 'POST',
-      url: request.tokenUrl,
-      headers,
-      body,
-      ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
-    });
+    const response = await request.transport
+      .request({
+        method: 'POST',
+        url: request.tokenUrl,
+        headers,
+        body,
+        ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
+      })
+      .catch((error: unknown) => {
+        throw fromTransportFailure(error, new URL(request.tokenUrl).host, request.correlationId);
+      });
     return parseTokenResponse(response, {
       tokenType: 'mtls_pop',
       x5tS256: request.x5tS256,

@@ -20,6 +20,11 @@ export interface HttpResponse {
  * The seam between the token logic and the wire: request in, response out, over a TLS connection
  * that presents one binding certificate. The default is Node's own TLS (`createNodeTransport`);
  * `@msal-mtls/cng` provides a Schannel one for keys that never leave Windows CNG.
+ *
+ * A transport rejects with an error whose `transportFailure` says what happened: `'timeout'`,
+ * `'network'` (could not connect, or lost the connection before a response), `'tls'`,
+ * `'untrusted'` (the server certificate failed verification; nothing was sent) or
+ * `'too-large'`. The token request maps these onto its ERR_MTLS_* codes and retry rules.
  */
 export interface MtlsTransport {
   request(request: HttpRequest): Promise<HttpResponse>;

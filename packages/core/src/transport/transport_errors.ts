@@ -1,4 +1,4 @@
-import { MtlsError } from '../errors/mtls_error.js';
+import { isMtlsError, MtlsError } from '../errors/mtls_error.js';
 
 /** Node socket errors that mean "could not reach or lost the peer". */
 const networkCodes = new Set([
@@ -34,4 +34,27 @@ function isTlsFailure(code: string, message: string): boolean {
     code === 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' ||
     /certificate|ssl alert|handshake/i.test(message)
   );
+}
+
+const codeByTransportFailure = {
+  timeout: 'ERR_MTLS_TIMEOUT',
+  network: 'ERR_MTLS_NETWORK',
+  tls: 'ERR_MTLS_TLS_HANDSHAKE',
+  untrusted: 'ERR_MTLS_TLS_HANDSHAKE',
+  'too-large': 'ERR_MTLS_RESPONSE_TOO_LARGE',
+} as const;
+
+/**
+ * Errors of transports other than Node's (e.g. @msal-mtls/cng's Schannel transport) say what
+ * kind of failure they are in `transportFailure`; this gives them the token path's codes, so the
+ * retry rules and callers see one vocabulary. The original error (with its Windows status) is
+ * the `cause`. Our own errors pass through unchanged.
+ */
+export function fromTransportFailure(error: unknown, host: string, correlationId?: string): unknown {
+  const kind = (error as { transportFailure?: unknown } | null)?.transportFailure;
+  if (typeof kind !== 'string' || !(kind in codeByTransportFailure)) return error;
+  if (isMtlsError(error) && (error as { code?: unknown }).code?.toString().startsWith('ERR_MTLS_')) return error;
+  const code = codeByTransportFailure[kind as keyof typeof codeByTransportFailure];
+  const detail = error instanceof Error ? error.message : String(error);
+  return new MtlsError(code, { cause: error, message: `The request to ${host} failed: ${detail}`, ...(correlationId === undefined ? {} : { correlationId }) });
 }

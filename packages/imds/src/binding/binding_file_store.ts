@@ -4,19 +4,9 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ensurePrivateDirectory } from '../key/key_file_store.js';
 
-/**
- * Persisted binding certificates (certificate only, never a private key), so a restarted
- * process skips IMDS issuance. One 0600 JSON file per alias in the private key-store folder.
- * Each record names the key it was issued for (name + SHA-256 of its public key): a record whose
- * key changed is an orphan and is deleted on read, with no signature needed to tell.
- */
-export interface StoredBinding {
-  alias: string;
-  certificate: X509Certificate;
-  tokenUrl: string;
-  clientId: string;
-  tenantId: string;
-}
+import type { BindingStore, StoredBinding } from './binding_store.js';
+
+export type { StoredBinding } from './binding_store.js';
 
 interface Record1 {
   version: 1;
@@ -33,7 +23,13 @@ export function spkiSha256(spki: Uint8Array): string {
   return createHash('sha256').update(spki).digest('hex');
 }
 
-export class BindingFileStore {
+/**
+ * Persisted binding certificates (certificate only, never a private key), so a restarted
+ * process skips IMDS issuance. One 0600 JSON file per alias in the private key-store folder.
+ * Each record names the key it was issued for (name + SHA-256 of its public key): a record whose
+ * key changed is an orphan and is deleted on read, with no signature needed to tell.
+ */
+export class BindingFileStore implements BindingStore {
   readonly #directory: string;
 
   constructor(directory: string) {

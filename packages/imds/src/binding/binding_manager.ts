@@ -10,14 +10,14 @@ import { getPlatformMetadata } from '../imds/metadata.js';
 import { issueCredential } from '../imds/issue_credential.js';
 import { verifyIssuedCertificate } from '../imds/verify_issued_certificate.js';
 import type { Binding } from './binding.js';
-import type { BindingFileStore } from './binding_file_store.js';
+import type { BindingStore } from './binding_store.js';
 import { isReusable } from './renewal.js';
 
 export interface BindingManagerOptions {
   keyProvider: KeyProvider;
   minimumKeyProtection: KeyProtection;
   attestation: AttestationCache | undefined;
-  store: BindingFileStore | undefined;
+  store: BindingStore | undefined;
   /** IMDS call options for one identity and correlation id (base, retry, sleep, timeout). */
   imdsOptions(identity: ManagedIdentityId | undefined, correlationId: string): ImdsCallOptions;
   now: () => number;

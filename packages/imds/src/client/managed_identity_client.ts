@@ -1,16 +1,18 @@
 import { randomUUID, X509Certificate } from 'node:crypto';
 import {
-  Logger, TokenAcquisition, TokenCache, VERSION, createNodeTransport, leaseNodeTransport, parseConnectTo, requestMtlsPopToken, scopesKey,
+  Logger, TokenAcquisition, TokenCache, VERSION, createNodeTransport, leaseNodeTransport, parseConnectTo, requestMtlsPopToken, resolveDialTarget, scopesKey,
   type AcquireTokenResult, type CachePlugin, type LoggerOptions, type MtlsTransport, type TokenSource,
 } from '@msal-mtls/core';
 import { AttestationCache } from '../attestation/attestation_cache.js';
 import type { AttestationProvider } from '../attestation/attestation_provider.js';
 import { BindingManager, type BindingStep } from '../binding/binding_manager.js';
 import { BindingFileStore } from '../binding/binding_file_store.js';
+import { ProviderBindingStore } from '../binding/provider_store.js';
+import { PlatformKeyProvider } from '../key/platform_key_provider.js';
+import { PlatformAttestationProvider } from '../attestation/platform_attestation_provider.js';
 import type { Binding } from '../binding/binding.js';
 import type { KeyDowngrade, KeyProtection, KeyProvider } from '../key/key_provider.js';
 import { parseKeyProtection } from '../key/key_protection.js';
-import { SoftwareKeyProvider } from '../key/software_key_provider.js';
 import { resolveImdsBase, type ManagedIdentityId } from '../imds/imds_endpoint.js';
 import type { ImdsCallOptions } from '../imds/imds_call.js';
 import { probeImdsV2 } from '../imds/probe.js';
@@ -23,9 +25,12 @@ import { defaultStoreDirectory } from './store_directory.js';
 export interface ManagedIdentityClientOptions {
   /** IMDS base URL. Default: `AZURE_POD_IDENTITY_AUTHORITY_HOST`, else `http://169.254.169.254`. */
   imdsEndpoint?: string;
-  /** The key backend. Default: a software key (persisted when `persistence` is on). */
+  /**
+   * The key backend. Default: on Windows with @msal-mtls/cng installed, CNG (KeyGuard first);
+   * otherwise a software key (persisted when `persistence` is on).
+   */
   keyProvider?: KeyProvider;
-  /** Proves the key is KeyGuard-protected (Windows, @msal-mtls/cng). */
+  /** Proves the key is KeyGuard-protected. Default on Windows: @msal-mtls/cng's, when installed. */
   attestationProvider?: AttestationProvider;
   /** The weakest key protection accepted. Default `'keyguard'`: fail closed rather than downgrade. */
   minimumKeyProtection?: KeyProtection;
@@ -34,7 +39,13 @@ export interface ManagedIdentityClientOptions {
   /** curl-style `HOST:PORT:CONNECT_HOST:CONNECT_PORT` rules for the mTLS token endpoint. */
   connectTo?: readonly string[];
   logger?: LoggerOptions;
-  /** Persist the key and binding certificates (never a private key in the certificate store) so a restart skips issuance. `true` uses the per-user default folder. */
+  /**
+   * Persist the key and binding certificates (never a private key in the certificate store) so a
+   * restart skips issuance. `true` uses the per-user default folder. With the Windows (CNG)
+   * backend, certificates go to CurrentUser\My with the tags MSAL.NET and msal-go use, so the
+   * SDKs on a VM share them; that is on unless this is `false` or the environment sets
+   * `MSAL_MI_DISABLE_PERSISTENT_CERT_CACHE` to `1`/`true`.
+   */
   persistence?: boolean | { directory: string };
   tokenCache?: TokenCache;
   cachePlugin?: CachePlugin;
@@ -127,14 +138,18 @@ export class ManagedIdentityClient {
     this.#imdsTimeoutMs = positiveOrUndefined(options.imdsTimeoutMs, 'imdsTimeoutMs');
     const floor = parseKeyProtection(options.minimumKeyProtection, 'minimumKeyProtection');
     const directory = persistenceDirectory(options.persistence, env);
-    this.#keyProvider = options.keyProvider ?? new SoftwareKeyProvider(directory === undefined ? {} : { directory });
+    this.#keyProvider =
+      options.keyProvider ??
+      new PlatformKeyProvider({ ...(directory === undefined ? {} : { directory }), onFallback: (reason) => this.#logger.info(reason) });
+    const platformStore = options.persistence !== false && !/^(1|true)$/i.test(env.MSAL_MI_DISABLE_PERSISTENT_CERT_CACHE ?? '');
+    const attestationProvider = options.attestationProvider ?? (process.platform === 'win32' ? new PlatformAttestationProvider() : undefined);
     this.#cache = options.tokenCache ?? new TokenCache();
     this.#acquisition = new TokenAcquisition({ cache: this.#cache, logger: this.#logger, now: this.#now, cachePlugin: options.cachePlugin });
     this.#bindings = new BindingManager({
       keyProvider: this.#keyProvider,
       minimumKeyProtection: floor,
-      attestation: options.attestationProvider === undefined ? undefined : new AttestationCache(options.attestationProvider, this.#now),
-      store: directory === undefined ? undefined : new BindingFileStore(directory),
+      attestation: attestationProvider === undefined ? undefined : new AttestationCache(attestationProvider, this.#now),
+      store: new ProviderBindingStore(this.#keyProvider, platformStore, directory === undefined ? undefined : new BindingFileStore(directory)),
       imdsOptions: (identity, correlationId) => this.#imdsOptions(identity, correlationId),
       now: this.#now,
       logger: this.#logger,
@@ -300,7 +315,15 @@ export class ManagedIdentityClient {
 
   #transport(binding: Pick<Binding, 'certificate' | 'key'>): MtlsTransport {
     const tls = binding.key.tls;
-    if (tls.kind === 'transport') return tls.createTransport(binding.certificate, { ca: this.#ca, connectTo: this.#connectTo.map(ruleText) });
+    if (tls.kind === 'transport') {
+      const rules = this.#connectTo;
+      return tls.createTransport(binding.certificate, {
+        ca: this.#ca,
+        connectTo: rules.map(ruleText),
+        dial: (host, port) => resolveDialTarget(rules, host, port),
+        ...(this.#requestTimeoutMs === undefined ? {} : { timeoutMs: this.#requestTimeoutMs }),
+      });
+    }
     return createNodeTransport({
       credential: { chain: [binding.certificate], privateKey: tls.privateKey },
       ca: this.#ca,

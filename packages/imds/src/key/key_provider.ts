@@ -1,5 +1,6 @@
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import type { MtlsTransport } from '@msal-mtls/core';
+import type { BindingStore } from '../binding/binding_store.js';
 
 /**
  * How well a binding key is protected, strongest first. `keyguard`: VBS-isolated (Credential
@@ -24,10 +25,22 @@ export interface KeyDowngrade {
   status?: string;
 }
 
+/** How a native transport is to reach the token endpoint. */
+export interface KeyTransportOptions {
+  /** Extra trusted roots (PEM). */
+  ca: readonly string[];
+  /** The connect-to rules as given (text). */
+  connectTo: readonly string[];
+  /** The same rules resolved: where to connect for a URL's host and port (the certificate is checked against the URL's host). */
+  dial?: (host: string, port: number) => { host: string; port: number };
+  /** Per-attempt timeout. */
+  timeoutMs?: number;
+}
+
 /** What the TLS layer needs from a key: a Node key object, or a transport that signs natively. */
 export type KeyTlsUse =
   | { kind: 'node-key'; privateKey: KeyObject }
-  | { kind: 'transport'; createTransport(certificate: X509Certificate, options: { ca: readonly string[]; connectTo: readonly string[] }): MtlsTransport };
+  | { kind: 'transport'; createTransport(certificate: X509Certificate, options: KeyTransportOptions): MtlsTransport };
 
 /** The binding key: signs the CSR and the TLS handshake. Any backend implements this. */
 export interface BindingKey {
@@ -50,4 +63,9 @@ export interface KeyProvider {
   getKey(): Promise<BindingKey>;
   /** Deletes the persisted key, if any (a new one is made on the next getKey()). */
   deleteKey(): Promise<void>;
+  /**
+   * Where this backend persists binding certificates, when it has a place of its own (Windows:
+   * the certificate store shared with MSAL.NET and msal-go). Without one, the client's file store.
+   */
+  bindingStore?(): Promise<BindingStore | undefined>;
 }

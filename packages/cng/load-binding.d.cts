@@ -1,0 +1,2 @@
+declare function loadBinding(): unknown;
+export = loadBinding;

@@ -1,0 +1,27 @@
+/**
+ * The HTTP shapes of @msal-mtls/core's `MtlsTransport` seam, restated here so this package does
+ * not depend on core: a SchannelTransport is an MtlsTransport by structure.
+ */
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  /** Lower-case header names. */
+  headers: Readonly<Record<string, string>>;
+  body?: string | Uint8Array;
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Lower-case header names; repeated headers joined with ", ". */
+  headers: Readonly<Record<string, string>>;
+  body: Buffer;
+}
+
+export interface MtlsTransport {
+  request(request: HttpRequest): Promise<HttpResponse>;
+  close(): void;
+}
+
+/** Where to connect for a URL's host and port (curl's --connect-to); identity by default. */
+export type DialFunction = (host: string, port: number) => { host: string; port: number };
