@@ -18,9 +18,16 @@ export function wineAvailable(): boolean {
   return true;
 }
 
-/** A Linux path as the Windows node.exe under Wine sees it (Wine maps Z: to /). */
+/**
+ * True when these tests drive Wine from Linux; false on a real Windows runner, where the same
+ * scripts run under this very node.exe (.github/workflows/windows.yml) and Windows answers for
+ * itself (persisted keys, NCrypt-key Schannel) instead of Wine's stubs.
+ */
+export const underWine: boolean = process.platform !== 'win32';
+
+/** A Linux path as the Windows node.exe under Wine sees it (Wine maps Z: to /); unchanged on Windows. */
 export function winPath(linuxPath: string): string {
-  return `Z:${linuxPath.replace(/\//g, '\\')}`;
+  return underWine ? `Z:${linuxPath.replace(/\//g, '\\')}` : linuxPath;
 }
 
 export interface WineRun<T> {
@@ -43,7 +50,9 @@ export function runUnderWine<T = unknown>(script: string, input: unknown = {}, t
   const inputFile = join(scratch, 'input.json');
   writeFileSync(inputFile, JSON.stringify(input));
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('bash', [join(repoRoot, 'scripts/wine-node.sh'), winPath(join(scriptsDir, script))], {
+    const command = underWine ? 'bash' : process.execPath;
+    const args = underWine ? [join(repoRoot, 'scripts/wine-node.sh'), winPath(join(scriptsDir, script))] : [join(scriptsDir, script)];
+    const child = spawn(command, args, {
       cwd: scratch,
       env: { ...process.env, WINE_RESULT: winPath(resultFile), WINE_INPUT: winPath(inputFile) },
       stdio: ['ignore', 'pipe', 'pipe'],
