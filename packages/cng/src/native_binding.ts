@@ -126,6 +126,8 @@ export interface StoreCertificate {
   keyProvider?: string;
   /** dwProvType: 0 for CNG (KSP) keys, non-zero for CAPI providers. */
   keyProviderType?: number;
+  /** dwFlags of the key link (e.g. 0x20 machine key), so the key can be reopened the same way. */
+  keyFlags?: number;
 }
 
 export interface AddCertificateOptions extends StoreRef {
@@ -216,8 +218,12 @@ export interface NativeBinding {
   deleteCertificate(store: StoreRef, sha1: string): Result<{ deleted: boolean }>;
   /** PFXImportCertStore, then adds every certificate (with its key link) to the store. */
   importPfx(store: StoreRef, pfx: Buffer, password: string): Result<{ sha1: string[] }>;
-  /** CreateMutexW + WaitForSingleObject(timeoutMs) on the JS thread. `acquired` false: busy (timed out). */
-  acquireMutex(name: string, timeoutMs: number): Result<{ acquired: boolean; mutex: NativeMutex | null }>;
+  /**
+   * CreateMutexW + WaitForSingleObject(timeoutMs) on the JS thread. `acquired` false: busy (timed
+   * out). `abandoned`: the previous holder died holding it, so what it guarded may be half-written.
+   * Windows mutexes are recursive per thread: callers in one process must serialise themselves.
+   */
+  acquireMutex(name: string, timeoutMs: number): Result<{ acquired: boolean; mutex: NativeMutex | null; abandoned: boolean }>;
 
   createSession(options: SessionOptions): Result<{ session: NativeSession }>;
 }
