@@ -7,7 +7,7 @@ package_dir="$(pwd)"
 native_dir="$(cd "$package_dir/../../native" && pwd)"
 out="$package_dir/build/cmake"
 mkdir -p "$package_dir/build"
-args=(compile --directory "$package_dir" --out "$out" --arch x64 --config Release)
+args=(rebuild --directory "$package_dir" --out "$out" --arch x64 --config Release)
 case "$(uname -s)" in
   MINGW*|MSYS*|CYGWIN*|Windows_NT) ;;
   *) args+=(--CDCMAKE_TOOLCHAIN_FILE="$native_dir/cmake/mingw-w64-x86_64.cmake") ;;

@@ -18,13 +18,18 @@ struct KeyHandles {
   std::wstring name;          // container name; empty for an ephemeral key
   std::wstring providerName;  // e.g. MS_KEY_STORAGE_PROVIDER
   DWORD openFlags = 0;        // NCRYPT_MACHINE_KEY_FLAG when it is a machine key
+  KeyHandles() = default;
+  KeyHandles(const KeyHandles&) = delete;
+  KeyHandles& operator=(const KeyHandles&) = delete;
   ~KeyHandles();
 };
 
 using KeyLease = std::shared_ptr<KeyHandles>;
 
-// The handles behind a NativeKey object. Throws a JS TypeError when `value` is not a NativeKey or
-// is closed. Safe to hold on a worker thread.
+// The handles behind a NativeKey object. Throws a JS TypeError when `value` is not a NativeKey
+// (checked by the object's type tag, so no other wrapped object is ever taken for one) or is
+// closed. Call it on the JS thread; the lease it returns is safe to hold on a worker thread.
+// A key that is leased cannot be deleted (NativeKey.delete() throws while a lease is out).
 KeyLease LeaseKey(const Napi::Value& value);
 
 }  // namespace cng

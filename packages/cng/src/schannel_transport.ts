@@ -2,9 +2,10 @@ import { CngError, describeStatus, invalidArgument, type TransportFailureKind } 
 import type { Failure, NativeSession } from './native_binding.js';
 import type { DialFunction, HttpRequest, HttpResponse, MtlsTransport } from './http_types.js';
 
-/** WinHTTP errors (winhttp.h) that mean the request timed out or the connection failed. */
-const winHttpTimeout = 12002;
-const winHttpNetwork = new Set([12007, 12017, 12029, 12030, 12031, 12152]);
+/** ERROR_WINHTTP_TIMEOUT; Wine's WinHTTP returns the socket's WSAETIMEDOUT (10060) instead. */
+const winHttpTimeouts = new Set([12002, 10060]);
+/** WinHTTP errors (winhttp.h) and socket errors that mean the connection failed. */
+const winHttpNetwork = new Set([12007, 12017, 12029, 12030, 12031, 12152, 10053, 10054, 10061]);
 /** WinHTTP errors about TLS: SECURE_FAILURE, SECURE_CHANNEL_ERROR, CLIENT_AUTH_CERT_NEEDED, secure-* certificate errors. */
 const winHttpTls = new Set([12175, 12157, 12044, 12037, 12038, 12045, 12169, 12178, 12179, 12180, 12181]);
 /** ERROR_BUFFER_OVERFLOW: the native layer's "response body over the cap". */
@@ -100,7 +101,7 @@ export function parseRawHeaders(raw: string): Record<string, string> {
 export function transportFailureKind(status: Failure): TransportFailureKind {
   if (status.api === 'CertVerifyCertificateChainPolicy' || status.api === 'CertGetCertificateChain') return 'untrusted';
   if (status.code === bodyOverflow) return 'too-large';
-  if (status.code === winHttpTimeout) return 'timeout';
+  if (winHttpTimeouts.has(status.code)) return 'timeout';
   if (winHttpTls.has(status.code) || (status.code >= 0x80090300 && status.code <= 0x800903ff) || (status.code >= 0x800b0100 && status.code <= 0x800b01ff)) return 'tls';
   if (winHttpNetwork.has(status.code)) return 'network';
   return 'network';

@@ -10,6 +10,8 @@ describe('Schannel transport: reading what WinHTTP returns', () => {
 
   it.each([
     ['WinHttpReceiveResponse', 12002, 'timeout'],
+    ['WinHttpReceiveResponse', 10060, 'timeout'],
+    ['WinHttpSendRequest', 10054, 'network'],
     ['WinHttpSendRequest', 12029, 'network'],
     ['WinHttpSendRequest', 12030, 'network'],
     ['WinHttpSendRequest', 12175, 'tls'],

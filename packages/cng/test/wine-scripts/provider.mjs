@@ -23,7 +23,7 @@ run(async (input) => {
     tlsKind: key.tls.kind,
     spki: Buffer.from(key.publicKeySpki()).toString('base64'),
     pss: Buffer.from(pss).toString('base64'),
-    csrPem: csr.pem,
+    csrPem: `-----BEGIN CERTIFICATE REQUEST-----\n${csr.base64.match(/.{1,64}/g).join('\n')}\n-----END CERTIFICATE REQUEST-----\n`,
     misuse,
   };
   await provider.close();

@@ -40,8 +40,8 @@ wine('Path 2 under Wine with the CNG key provider, against the emulator', () => 
     expect(value.floor?.message).toMatch(/keyguard/i);
   });
 
-  it('picks @msal-mtls/cng by itself on Windows and runs metadata, key, CSR and issuance with the CNG key', () => {
-    expect(value.steps).toEqual(['key', 'metadata', 'csr', 'issuance']);
+  it('picks @msal-mtls/cng by itself on Windows and runs key, metadata, CSR, issuance and the token step with the CNG key', () => {
+    expect(value.steps).toEqual(['key', 'metadata', 'csr', 'issuance', 'token']);
     expect(emulator.imds.stats.metadataRequests).toBe(1);
     expect(emulator.imds.stats.issuanceRequests).toBe(1);
     // The emulator verified the CSR's RSASSA-PSS signature (made in CNG) before issuing.

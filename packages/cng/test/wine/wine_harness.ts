@@ -54,7 +54,14 @@ export function runUnderWine<T = unknown>(script: string, input: unknown = {}, t
     const args = underWine ? [join(repoRoot, 'scripts/wine-node.sh'), winPath(join(scriptsDir, script))] : [join(scriptsDir, script)];
     const child = spawn(command, args, {
       cwd: scratch,
-      env: { ...process.env, WINE_RESULT: winPath(resultFile), WINE_INPUT: winPath(inputFile) },
+      env: {
+        ...process.env,
+        WINE_RESULT: winPath(resultFile),
+        WINE_INPUT: winPath(inputFile),
+        // Windows node.exe under Wine does not resolve pnpm's symlinks to their real folders, so a
+        // package cannot find its own dependencies beside it; pnpm's hoisted folder has them all.
+        ...(underWine ? { NODE_PATH: winPath(join(repoRoot, 'node_modules/.pnpm/node_modules')) } : {}),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
