@@ -7,6 +7,7 @@ import * as msalNode from '@azure/msal-node';
 import { allocationPerCall, batched, perCall } from './lib/harness.mjs';
 import { loadConfig, msalConfidentialClient, ourConfidentialClient, ourManagedIdentityClient } from './lib/clients.mjs';
 import { median, quantile } from './lib/stats.mjs';
+import { ourCacheOf, sample, theirCacheOf } from './lib/caches.mjs';
 
 const quick = process.argv.includes('--quick');
 const config = loadConfig();
@@ -79,59 +80,10 @@ async function interleaved(reps, ours, theirs) {
 }
 
 // ---- Row 2: cache scaling ----------------------------------------------------------------------
-/** A deterministic pseudo-random sample of `k` indexes below `n` (so lookups are not all one key). */
-function sample(n, k) {
-  const picks = new Array(k);
-  let x = 0x9e3779b9;
-  for (let i = 0; i < k; i++) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
-    picks[i] = (x >>> 0) % n;
-  }
-  return picks;
-}
-const scopeOf = (j) => (j === 0 ? graphScope : `https://bench-${j}.example.com/.default`);
-
-/** Our cache with N tokens: N scopes spread over the tenants (one client per tenant, one shared cache). */
-async function ourCacheOf(n) {
-  const tenants = config.tenants.slice(0, Math.min(n, config.tenants.length));
-  const cache = new core.TokenCache();
-  const clients = tenants.map((t) => ourConfidentialClient(core, config, t, cache));
-  for (const c of clients) await c.acquireToken({ scopes: [graphScope], mtlsProofOfPossession: true }); // one real token per tenant
-  const serialized = JSON.parse(cache.serialize());
-  const partitions = Object.keys(serialized.partitions);
-  const keyOfClient = clients.map((_, i) => partitions.find((p) => p.toLowerCase().includes(tenants[i].toLowerCase())));
-  const template = serialized.partitions[keyOfClient[0]][graphScope];
-  for (let j = tenants.length; j < n; j++) {
-    const t = j % tenants.length;
-    const scope = scopeOf(j);
-    serialized.partitions[keyOfClient[t]][scope.toLowerCase()] = { ...template, scopes: [scope] };
-  }
-  cache.deserialize(JSON.stringify(serialized));
-  const lookupOf = (j) => {
-    const t = j < tenants.length ? j : j % tenants.length;
-    return { client: clients[t], params: { scopes: [j < tenants.length ? graphScope : scopeOf(j)], mtlsProofOfPossession: true } };
-  };
-  const one = lookupOf(n - 1);
-  return { size: cache.size, spread: sample(n, 1024).map(lookupOf), one: new Array(1024).fill(one), close: () => clients.forEach((c) => c.close()) };
-}
-
-/** msal-node's cache with N tokens, one tenant: 1 over the network, the rest cloned and deserialized (baseline note's method). */
-async function theirCacheOf(n) {
-  const app = msalConfidentialClient(msalNode, config, config.tenants[0]);
-  await app.acquireTokenByClientCredential({ scopes: [graphScope] });
-  const tokenCache = app.getTokenCache();
-  const serialized = JSON.parse(tokenCache.serialize());
-  const [[key, entry]] = Object.entries(serialized.AccessToken);
-  const target = entry.target;
-  for (let j = 1; j < n; j++) {
-    const scope = scopeOf(j);
-    serialized.AccessToken[key.replace(target.toLowerCase(), scope.toLowerCase())] = { ...entry, target: scope };
-  }
-  tokenCache.deserialize(JSON.stringify(serialized));
-  const lookupOf = (j) => ({ app, params: { scopes: [scopeOf(j)] } });
-  const one = lookupOf(n - 1);
-  return { size: Object.keys(serialized.AccessToken).length, spread: sample(n, 1024).map(lookupOf), one: new Array(1024).fill(one) };
-}
+// 'one': the same lookup object on every call; 'spread': 1,024 lookups drawn across the N tokens.
+const withPatterns = (c, n) => ({ ...c, spread: sample(n, 1024).map(c.lookupOf), one: new Array(1024).fill(c.lookupOf(n - 1)) });
+const ourCacheOfN = async (n) => withPatterns(await ourCacheOf(core, config, n), n);
+const theirCacheOfN = async (n) => withPatterns(await theirCacheOf(msalNode, config, n), n);
 
 {
   const reps = quick ? 2 : 3;
@@ -141,8 +93,8 @@ async function theirCacheOf(n) {
   const nOurs = quick ? 20_000 : 100_000;
   out.row2 = { ours: {}, theirs: {} };
   for (const n of [...new Set([...levels, ...theirLevels])].sort((a, b) => a - b)) {
-    const ours = levels.includes(n) ? await ourCacheOf(n) : undefined;
-    const them = theirLevels.includes(n) ? await theirCacheOf(n) : undefined;
+    const ours = levels.includes(n) ? await ourCacheOfN(n) : undefined;
+    const them = theirLevels.includes(n) ? await theirCacheOfN(n) : undefined;
     log(`row 2 N=${n}: ours ${ours?.size ?? '-'} tokens, msal-node ${them?.size ?? '-'} tokens`);
     for (const pattern of ['one', 'spread']) {
       const ourFn = ours && ((i) => { const l = ours[pattern][i & 1023]; return l.client.acquireToken(l.params); });

@@ -1,7 +1,9 @@
 // `pnpm bench`: msal-mtls against @azure/msal-node, side by side against the bundled emulator.
-//   node run.mjs [--quick] [--rows=1,2,3,4] [--json FILE]
+//   node run.mjs [--quick] [--rows=1,2,3,4,5,6,7] [--json FILE]
+//   node run.mjs --profile=ours,10000,1024,6 [--profile-dir DIR]   (row 2's lookup under --cpu-prof, no table)
 // The emulator runs in this process; every measurement runs in a child process (hit.mjs for the
 // warm rows, one fresh process per cold sample), so client and server are separate as in production.
+// Workers that need the emulator's counters mid-run (rows 5, 6) ask for them over the IPC channel.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -14,25 +16,35 @@ const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const rowsArg = args.find((a) => a.startsWith('--rows='));
-const rows = new Set((rowsArg ? rowsArg.slice(7) : '1,2,3,4').split(',').map(Number));
+const rows = new Set((rowsArg ? rowsArg.slice(7) : '1,2,3,4,5,6,7').split(',').map(Number));
 const jsonIndex = args.indexOf('--json');
 const jsonOut = jsonIndex >= 0 ? args[jsonIndex + 1] : undefined;
 const started = Date.now();
 const log = (m) => process.stderr.write(`${m}\n`);
 
 const env = await startBenchEnvironment();
+// Row 6's emulator answers with refresh_in = 1 s (1 h lifetime); same CA, so one trust file serves both.
+const refreshEnv = rows.has(6) ? await startBenchEnvironment({ emulatorOptions: { refreshInSeconds: 1, tokenLifetimeSeconds: 3600 }, caDir: env.config.caDir }) : undefined;
+const envs = { main: env, refresh: refreshEnv };
 const childEnv = {
   ...process.env,
   MSAL_MTLS_BENCH_CONFIG: env.configPath,
   NODE_EXTRA_CA_CERTS: env.config.caPath, // msal-node's fetch trusts the emulator's CA this way
   AZURE_POD_IDENTITY_AUTHORITY_HOST: env.config.imdsUrl, // msal-node's IMDS (v1) override
 };
+const snapshot = (e = env) => ({ ...e.emu.stats });
 
 function runNode(script, scriptArgs, nodeFlags = [], extraEnv = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, join(here, script), ...scriptArgs], { env: { ...childEnv, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...nodeFlags, join(here, script), ...scriptArgs], { env: { ...childEnv, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
     let stdout = '';
     child.stdout.on('data', (c) => { stdout += c; });
+    child.on('message', (m) => {
+      const e = envs[m?.env];
+      if (e && m.op === 'stats') child.send({ id: m.id, stats: snapshot(e) });
+      else if (e && m.op === 'delay') { e.emu.clearFaults(); if (m.ms > 0) e.emu.inject({ kind: 'delay', ms: m.ms }, { times: Infinity }); child.send({ id: m.id, stats: snapshot(e) }); }
+      else child.send({ id: m?.id, error: `unknown request ${JSON.stringify(m)}` });
+    });
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`${script} ${scriptArgs.join(' ')} exited ${code}`));
@@ -47,7 +59,20 @@ const add = (r) => table.push(r);
 const status = (ok) => (ok ? 'ok' : 'short');
 const results = { machine: machine(), quick, date: new Date().toISOString() };
 
+const profileArg = args.find((a) => a.startsWith('--profile='));
 try {
+  if (profileArg) {
+    // A hot loop of one locality.mjs configuration (impl, N, K, seconds) under V8's CPU profiler.
+    const dirIndex = args.indexOf('--profile-dir');
+    const profileDir = dirIndex >= 0 ? args[dirIndex + 1] : join(tmpdir(), `msal-mtls-bench-profile-${process.pid}`);
+    await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-interval=100', join(here, 'locality.mjs'), '--profile', ...profileArg.slice(10).split(',')], { env: childEnv, stdio: 'inherit' });
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`locality.mjs --profile exited ${code}`))));
+    });
+    log(`CPU profile written to ${profileDir} (open it in Chrome DevTools › Performance, or VS Code)`);
+    rows.clear();
+  }
   if (rows.has(1) || rows.has(2)) {
     log('hit.mjs: rows 1, 2 and the running-process part of row 3 …');
     const hit = await runNode('hit.mjs', quick ? ['--quick'] : [], ['--expose-gc']);
@@ -98,6 +123,10 @@ try {
         });
       }
     }
+    // Row 2's control experiment (locality.mjs): printed as its own table below the main one.
+    log('locality.mjs: row 2 control (ours vs the same lookups without the library vs a bare Map) …');
+    const loc = await runNode('locality.mjs', quick ? ['--quick'] : [], ['--expose-gc']);
+    results.locality = loc;
     // Row 3 (running process).
     {
       const { ours, theirs } = hit.row3warm;
@@ -155,12 +184,74 @@ try {
     add({ row: '4 warm restart (persisted key + cert)', ours: `${median(samples.warm.map((s) => s.totalMs)).toFixed(1)} ms, IMDS requests ${warmImdsRequests.join('/')}`, theirs: '', ratio: NaN, target: 'no IMDS request', ok: warmImdsRequests.every((n) => n === 0) && samples.warm.every((s) => s.ok) });
     add({ row: '4 import @msal-mtls/imds', ours: `${median(samples.ours.map((s) => s.importMs)).toFixed(1)} ms`, theirs: '', ratio: NaN });
   }
+  if (rows.has(5)) {
+    log('concurrency.mjs: row 5 …');
+    const c = await runNode('concurrency.mjs', quick ? ['--quick'] : []);
+    results.concurrency = c;
+    const f = c.first;
+    const reqs = (side) => f[side].map((x) => x.tokenRequests);
+    const oursOk = f.ours.every((x) => x.tokenRequests === 1 && x.allNetwork && x.distinctTokens === 1 && x.failed === 0);
+    const failedNote = (side) => (f[side].some((x) => x.failed > 0) ? `, failed ${f[side].map((x) => x.failed).join('/')}` : '');
+    add({ row: `5 ${c.callers.toLocaleString('en')} concurrent first calls: token requests`, ours: `${reqs('ours').join('/')} (tokens: ${f.ours.map((x) => x.distinctTokens).join('/')}${failedNote('ours')})`, theirs: `${reqs('msal').join('/')} (tokens: ${f.msal.map((x) => x.distinctTokens).join('/')}${failedNote('msal')})`, ratio: median(reqs('ours')) / median(reqs('msal')), target: '1 request', ok: oursOk });
+    const t = (side) => f[side].map((x) => x.ns);
+    add({ row: '5   time until all callers resolved', ours: `${fmtNs(median(t('ours')))} ${range(t('ours'))}`, theirs: `${fmtNs(median(t('msal')))} ${range(t('msal'))}`, ratio: median(f.ours.map((x, i) => x.ns / f.msal[i].ns)) });
+    const hs = (side) => `${f[side].map((x) => x.fullHandshakes).join('/')} full, ${f[side].map((x) => x.resumed).join('/')} resumed`;
+    add({ row: '5   TLS handshakes during the burst', ours: hs('ours'), theirs: hs('msal'), ratio: NaN });
+    const h = c.hits;
+    const cps = (side) => h[side].map((x) => x.callsPerSecond);
+    const fmtRate = (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} M/s` : `${(v / 1e3).toFixed(1)} k/s`);
+    const hitsOk = h.ours.every((x) => x.allCache && x.tokenRequests === 0) && h.msal.every((x) => x.allCache && x.tokenRequests === 0);
+    add({ row: `5 ${c.callers.toLocaleString('en')} concurrent cache hits: throughput`, ours: `${fmtRate(median(cps('ours')))} (${fmtNs(median(h.ours.map((x) => x.burstNs)))}/burst)${hitsOk ? '' : ' UNVERIFIED'}`, theirs: `${fmtRate(median(cps('msal')))} (${fmtNs(median(h.msal.map((x) => x.burstNs)))}/burst)`, ratio: median(h.ours.map((x, i) => x.burstNs / h.msal[i].burstNs)) });
+  }
+
+  if (rows.has(6)) {
+    log('proactive.mjs: row 6 (refresh_in = 1 s, real time) …');
+    const p = await runNode('proactive.mjs', quick ? ['--quick'] : [], [], { MSAL_MTLS_BENCH_CONFIG: refreshEnv.configPath });
+    results.proactive = p;
+    const per = (side, f) => p.reps.map((r) => f(r[side]));
+    const waited = (side) => per(side, (x) => x.waited);
+    const reqs = (side) => per(side, (x) => x.tokenRequests);
+    const renewed = per('ours', (x) => x.renewed).every(Boolean);
+    add({ row: `6 past refresh_in, ${p.callers} callers: waited ≥ ${p.delayMs / 2} ms`, ours: `${waited('ours').join('/')} of ${p.callers}`, theirs: `${waited('msal').join('/')} of ${p.callers}`, ratio: NaN, target: '0 waited', ok: waited('ours').every((n) => n === 0) });
+    add({ row: '6   token requests (burst until quiet)', ours: `${reqs('ours').join('/')}${renewed ? ' (background; renewed token cached)' : ' (NOT RENEWED)'}`, theirs: reqs('msal').join('/'), ratio: NaN, target: 'exactly 1', ok: reqs('ours').every((n) => n === 1) && renewed });
+    const lat = (side) => p.reps.flatMap((r) => r[side].latencies);
+    add({ row: `6   per-caller latency (endpoint +${p.delayMs} ms): median, max`, ours: `${fmtNs(median(lat('ours')))}, ${fmtNs(Math.max(...lat('ours')))}`, theirs: `${fmtNs(median(lat('msal')))}, ${fmtNs(Math.max(...lat('msal')))}`, ratio: median(lat('ours')) / median(lat('msal')) });
+    add({ row: '6   token round trip without the delay', ours: fmtNs(median(per('ours', (x) => x.rttNs))), theirs: fmtNs(median(per('msal', (x) => x.rttNs))), ratio: median(per('ours', (x) => x.rttNs)) / median(per('msal', (x) => x.rttNs)) });
+  }
+
+  if (rows.has(7)) {
+    const reps = quick ? 2 : 3;
+    const count = 100;
+    log(`handshakes.mjs: ${reps} × ${count} forced refreshes per side, one fresh process each …`);
+    const samples = { ours: [], msal: [] };
+    for (let r = 0; r < reps; r++) {
+      for (const which of r % 2 === 0 ? ['ours', 'msal'] : ['msal', 'ours']) {
+        const before = snapshot();
+        const s = await runNode('handshakes.mjs', [which, String(count)]);
+        await new Promise((done) => setTimeout(done, 100)); // the child's sockets close; nothing more is counted
+        const after = snapshot();
+        const handshakes = after.tlsHandshakes - before.tlsHandshakes;
+        const resumed = after.tlsSessionsResumed - before.tlsSessionsResumed;
+        samples[which].push({ ...s, tokenRequests: after.tokenRequests - before.tokenRequests, handshakes, resumed, fullHandshakes: handshakes - resumed });
+      }
+    }
+    results.handshakes = samples;
+    const cell = (side) => `${samples[side].map((x) => x.fullHandshakes).join('/')} full, ${samples[side].map((x) => x.resumed).join('/')} resumed; requests ${samples[side].map((x) => x.tokenRequests).join('/')}`;
+    const ok = samples.ours.every((x) => x.fullHandshakes === 1 && x.resumed === 0 && x.tokenRequests === count && x.network === count);
+    add({ row: `7 ${count} forced refreshes, one cert: TLS handshakes`, ours: cell('ours'), theirs: cell('msal'), ratio: NaN, target: '1 full handshake', ok });
+    const t = (side) => samples[side].flatMap((x) => x.times);
+    add({ row: '7   per refresh (median, p90)', ours: `${fmtNs(median(t('ours')))}, ${fmtNs(quantile(t('ours'), 0.9))}`, theirs: `${fmtNs(median(t('msal')))}, ${fmtNs(quantile(t('msal'), 0.9))}`, ratio: median(t('ours')) / median(t('msal')) });
+  }
 } finally {
-  await env.emu.close();
-  rmSync(env.dir, { recursive: true, force: true });
+  for (const e of [env, refreshEnv]) {
+    if (e === undefined) continue;
+    await e.emu.close();
+    rmSync(e.dir, { recursive: true, force: true });
+  }
 }
 
-print();
+if (table.length > 0) print();
+if (results.locality) printLocality(results.locality);
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ ...results, table }, null, 1));
 
 function print() {
@@ -174,6 +265,25 @@ function print() {
   for (const b of body) console.log(line(b));
   const targets = table.filter((r) => r.target);
   console.log(`\n${targets.filter((r) => r.ok).length}/${targets.length} targets ok; ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+function printLocality(loc) {
+  const impls = ['ours', 'model', 'map', 'sync'];
+  const head = ['row 2 control: N cached, K keys looked up', 'ours (acquireToken)', 'model (same lookups, no library)', 'Map.get, awaited', 'Map.get, plain loop'];
+  const configs = [...new Set(loc.rows.map((r) => `${r.n}/${r.k}`))];
+  const body = configs.map((c) => {
+    const [n, k] = c.split('/').map(Number);
+    return [`N=${n.toLocaleString('en')}, K=${k.toLocaleString('en')}`, ...impls.map((impl) => {
+      const r = loc.rows.find((x) => x.impl === impl && x.n === n && x.k === k);
+      return `${fmtNs(r.median)} (×${r.growth.toFixed(2)})`;
+    })];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
+  const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  console.log(`\n${line(head)}\n${line(widths.map((w) => '-'.repeat(w)))}`);
+  for (const b of body) console.log(line(b));
+  const a = loc.alloc;
+  console.log(`per-call median (× its N=1 in the same rep, median of ${loc.reps} reps); ours verified: ${loc.verified}; ours allocation per hit: ${fmtBytes(a['1/1'].bytes)} at N=1, ${fmtBytes(a['10000/1024'].bytes)} at N=10,000/K=1,024 (harness floor ${fmtBytes(a.floor.bytes)})`);
 }
 
 function machine() {

@@ -26,9 +26,13 @@ function getJson(port, caPem, host, path) {
   });
 }
 
-export async function startBenchEnvironment() {
+/**
+ * `emulatorOptions` are added to the defaults (e.g. `refreshInSeconds` for row 6); `caDir` reuses
+ * another environment's CA, so one `NODE_EXTRA_CA_CERTS` file trusts both.
+ */
+export async function startBenchEnvironment({ emulatorOptions = {}, caDir } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'msal-mtls-bench-'));
-  const emu = await startEmulator({ caDir: join(dir, 'ca'), bearerTokenEndpoint: true, tokenLifetimeSeconds: 86400 });
+  const emu = await startEmulator({ caDir: caDir ?? join(dir, 'ca'), bearerTokenEndpoint: true, tokenLifetimeSeconds: 86400, ...emulatorOptions });
   const cert = emu.createClientCertificate({ commonName: 'msal-mtls-bench' });
   const tenants = Array.from({ length: TENANT_COUNT }, (_, i) => tenantId(i));
   for (const tenant of tenants) emu.registerApplication({ clientId: CLIENT_ID, tenantId: tenant, certificates: [cert.certPem] });
@@ -43,6 +47,7 @@ export async function startBenchEnvironment() {
   const cloudDiscoveryMetadata = JSON.stringify(await getJson(emu.port, emu.caPem, loginHost, '/common/discovery/instance?api-version=1.1'));
   const config = {
     dir,
+    caDir: caDir ?? join(dir, 'ca'),
     caPath: emu.caPath,
     caPem: emu.caPem,
     port: emu.port,

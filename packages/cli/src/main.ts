@@ -1,7 +1,8 @@
 import { tokenCommand, tokenUsage } from './commands/token.js';
 import { demoCommand, demoUsage } from './commands/demo.js';
 import { miTokenCommand, miTokenUsage } from './commands/mi_token.js';
-import { processIo, type Io } from './output.js';
+import { UsageError } from './args.js';
+import { processIo, reportError, type Io } from './output.js';
 
 const VERSION = '0.1.0';
 
@@ -36,7 +37,7 @@ export async function main(argv: readonly string[], io: Io = processIo, env: Nod
       io.out(usage);
       return 0;
     default:
-      io.err(`ERR_MTLS_INVALID_ARGUMENT: unknown command '${command}'. Run msal-mtls --help.`);
-      return 1;
+      // The error contract of every command, --json included.
+      return reportError(io, new UsageError(`unknown command '${command}'. Run msal-mtls --help.`), rest.includes('--json'));
   }
 }

@@ -48,4 +48,6 @@ export { scopesKey } from './cache/scopes.js';
 export { SingleFlight } from './cache/single_flight.js';
 export { SKU, VERSION } from './version.js';
 // Misuse errors in one voice across the msal-mtls packages (TypeError/RangeError with code ERR_MTLS_INVALID_ARGUMENT)
-export { invalidArgument, invalidValue } from './errors/argument.js';
+export { invalidArgument, invalidValue, requireCorrelationId } from './errors/argument.js';
+// The `ca` option as both clients read it
+export { readCaOption } from './client/ca_option.js';

@@ -3,8 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { aadstsErrorBody, type AadstsCase } from './aadsts_error.js';
 import { accessTokenClaims, signAccessToken } from './access_token.js';
 import type { EndpointContext } from './endpoint_context.js';
-import type { TokenFault } from './faults.js';
-import { beginTokenExchange } from './token_exchange.js';
+import { applyResponseFaults, beginTokenExchange } from './token_exchange.js';
 import { decodeJwt, type DecodedJwt } from './jwt.js';
 import type { TokenRoute } from './token_endpoint.js';
 
@@ -25,15 +24,11 @@ const missing = (name: string): Rejection =>
  * certificate its header names; the answer is a Bearer token (no `cnf`).
  */
 export async function handleBearerTokenRequest(ctx: EndpointContext, req: IncomingMessage, res: ServerResponse, route: TokenRoute): Promise<void> {
-  const { form, ids, reply } = await beginTokenExchange(ctx, req, res, route);
+  const exchange = await beginTokenExchange(ctx, req, res, route);
+  const { form, ids, reply } = exchange;
 
-  const responseFaults = ctx.faults.takeResponseFaults(route.host);
-  for (const fault of responseFaults) if (fault.kind === 'delay') await ctx.sleep(fault.ms);
-  if (responseFaults.some((fault) => fault.kind === 'destroySocket')) {
-    req.socket.destroy();
-    return;
-  }
-  const statusFault = responseFaults.find((fault): fault is Extract<TokenFault, { kind: 'status' }> => fault.kind === 'status');
+  const statusFault = await applyResponseFaults(ctx, req, res, route, exchange);
+  if (statusFault === 'done') return;
   if (statusFault) {
     const json = statusFault.body ?? aadstsErrorBody(statusFault.status >= 500 ? 'server_error' : 'invalid_request', 'serviceError',
       `Injected fault: HTTP ${statusFault.status}.`, { ...ids, now: new Date(ctx.now()) });

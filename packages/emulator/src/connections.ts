@@ -27,6 +27,8 @@ export interface ConnectionInfo {
 export class ConnectionTracker {
   readonly #sockets = new Set<Socket>();
   readonly #info = new WeakMap<Socket, ConnectionInfo>();
+  /** The TCP socket under each connection, by peer address: TLS takes its handle over, but a reset needs the TCP one. */
+  readonly #tcp = new Map<string, Socket>();
   #nextId = 1;
 
   constructor(private readonly stats: EmulatorStats) {}
@@ -34,7 +36,12 @@ export class ConnectionTracker {
   /** A TCP connection arrived (its handshake may never finish). */
   onConnection(socket: Socket): void {
     this.#sockets.add(socket);
-    socket.once('close', () => this.#sockets.delete(socket));
+    const peer = peerKey(socket);
+    this.#tcp.set(peer, socket);
+    socket.once('close', () => {
+      this.#sockets.delete(socket);
+      if (this.#tcp.get(peer) === socket) this.#tcp.delete(peer);
+    });
   }
 
   /** A TLS handshake completed. */
@@ -58,8 +65,23 @@ export class ConnectionTracker {
     return fresh;
   }
 
+  /** Ends a connection with a TCP reset (RST), as a crashed or misbehaving server would; a close when that is impossible. */
+  reset(socket: Socket): void {
+    const tcp = this.#tcp.get(peerKey(socket));
+    try {
+      if (tcp !== undefined) tcp.resetAndDestroy();
+      else socket.destroy();
+    } catch {
+      socket.destroy();
+    }
+  }
+
   destroyAll(): void {
     for (const socket of this.#sockets) socket.destroy();
     this.#sockets.clear();
   }
+}
+
+function peerKey(socket: Socket): string {
+  return `${socket.remoteAddress ?? ''}|${socket.remotePort ?? ''}`;
 }

@@ -12,12 +12,20 @@ export type TokenFault =
   | { kind: 'delay'; ms: number }
   /** Destroy the TCP/TLS connection after the request arrives, without any response. */
   | { kind: 'destroySocket' }
+  /** Whatever the answer, declare its full `Content-Length`, send half the body, then close the connection. */
+  | { kind: 'truncate' }
+  /** As `truncate`, but end with a TCP reset (RST) instead of a close. */
+  | { kind: 'resetMidBody' }
+  /** Answer 200 with a JSON body of this many bytes (e.g. 10 MB); `chunked` sends it without a `Content-Length`. */
+  | { kind: 'oversizedBody'; bytes: number; chunked?: boolean }
   /** Success, but with this `token_type` (e.g. `Bearer`). */
   | { kind: 'tokenType'; tokenType: string }
   /** Success, but the token's `cnf["x5t#S256"]` is this value instead of the presented certificate's. */
   | { kind: 'cnf'; x5tS256: string }
   /** Success, but without this top-level response field (e.g. `token_type`, `expires_in`). */
-  | { kind: 'omitField'; field: string };
+  | { kind: 'omitField'; field: string }
+  /** Success, but with this top-level response field set to `value` (e.g. `expires_in: "soon"`, `access_token: 42`). */
+  | { kind: 'setField'; field: string; value: unknown };
 
 /** Which requests a fault applies to, and how many times. */
 export interface InjectOptions {
@@ -35,7 +43,7 @@ export interface InjectedFault {
   clear(): void;
 }
 
-const tokenFaultKinds: ReadonlySet<TokenFault['kind']> = new Set(['tokenType', 'cnf', 'omitField']);
+const tokenFaultKinds: ReadonlySet<TokenFault['kind']> = new Set(['tokenType', 'cnf', 'omitField', 'setField']);
 
 /** The active faults, consumed as requests hit them. */
 export class FaultSet {
@@ -50,7 +58,7 @@ export class FaultSet {
     this.#queue.clear();
   }
 
-  /** Takes the response faults (status, delay, destroySocket) that match this request. */
+  /** Takes the response faults (status, delay, destroySocket, truncate, resetMidBody, oversizedBody) that match this request. */
   takeResponseFaults(host: string): TokenFault[] {
     return this.#queue.take(host, (kind) => !tokenFaultKinds.has(kind));
   }
@@ -65,9 +73,11 @@ function validate(fault: TokenFault): void {
   const ok =
     (fault?.kind === 'status' && Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599) ||
     (fault?.kind === 'delay' && Number.isFinite(fault.ms) && fault.ms >= 0) ||
-    fault?.kind === 'destroySocket' ||
+    fault?.kind === 'destroySocket' || fault?.kind === 'truncate' || fault?.kind === 'resetMidBody' ||
+    (fault?.kind === 'oversizedBody' && Number.isInteger(fault.bytes) && fault.bytes > 0 && (fault.chunked === undefined || typeof fault.chunked === 'boolean')) ||
     (fault?.kind === 'tokenType' && typeof fault.tokenType === 'string') ||
     (fault?.kind === 'cnf' && typeof fault.x5tS256 === 'string') ||
-    (fault?.kind === 'omitField' && typeof fault.field === 'string');
+    (fault?.kind === 'omitField' && typeof fault.field === 'string') ||
+    (fault?.kind === 'setField' && typeof fault.field === 'string' && fault.field !== '');
   if (!ok) throw new TypeError(`invalid fault: ${JSON.stringify(fault)}`);
 }

@@ -12,6 +12,16 @@ export type ImdsFault =
   | { kind: 'delay'; ms: number }
   /** Declare the full `Content-Length`, send half the body, then close the connection. */
   | { kind: 'truncate' }
+  /** As `truncate`, but end with a TCP reset (RST) instead of a close. */
+  | { kind: 'resetMidBody' }
+  /** Drop the connection as soon as the request arrives, with no response. */
+  | { kind: 'destroySocket' }
+  /** Answer 200 with a JSON body of this many bytes (e.g. 10 MB); `chunked` sends it without a `Content-Length`. */
+  | { kind: 'oversizedBody'; bytes: number; chunked?: boolean }
+  /** A successful (200) getplatformmetadata / issuecredential answer without this top-level member. */
+  | { kind: 'omitField'; field: string }
+  /** A successful (200) getplatformmetadata / issuecredential answer with this top-level member set to `value` (e.g. a wrong type, a certificate that is not base64). */
+  | { kind: 'setField'; field: string; value: unknown }
   /** Answer `307` (or `status`) with this `Location` instead. */
   | { kind: 'redirect'; location: string; status?: number }
   /** Send the response without the `Server` header (spec §1.3 makes the client reject metadata then). */
@@ -19,7 +29,9 @@ export type ImdsFault =
   /** issuecredential succeeds, but the certificate certifies a different public key than the CSR's. */
   | { kind: 'wrongKey' }
   /** issuecredential succeeds, but the certificate's NotAfter has already passed. */
-  | { kind: 'expired' };
+  | { kind: 'expired' }
+  /** issuecredential succeeds, but the certificate's NotBefore is an hour away. */
+  | { kind: 'notYetValid' };
 
 /** The two IMDSv2 paths a fault can be limited to. */
 export type ImdsFaultPath = 'getplatformmetadata' | 'issuecredential';
@@ -44,7 +56,8 @@ export interface InjectedImdsFault {
   clear(): void;
 }
 
-const certificateFaultKinds: ReadonlySet<ImdsFault['kind']> = new Set(['wrongKey', 'expired']);
+const certificateFaultKinds: ReadonlySet<ImdsFault['kind']> = new Set(['wrongKey', 'expired', 'notYetValid']);
+const bodyFaultKinds: ReadonlySet<ImdsFault['kind']> = new Set(['omitField', 'setField']);
 
 /** The active IMDS faults, consumed as requests hit them. */
 export class ImdsFaultSet {
@@ -64,7 +77,12 @@ export class ImdsFaultSet {
 
   /** Takes the response faults matching a request that just arrived on `path` (undefined: another path). */
   takeResponseFaults(path: ImdsFaultPath | undefined): ImdsFault[] {
-    return this.#queue.take(path, (kind) => !certificateFaultKinds.has(kind));
+    return this.#queue.take(path, (kind) => !certificateFaultKinds.has(kind) && !bodyFaultKinds.has(kind));
+  }
+
+  /** Takes the body faults (omitField, setField) matching a successful answer on `path`. */
+  takeBodyFaults(path: ImdsFaultPath): ImdsFault[] {
+    return this.#queue.take(path, (kind) => bodyFaultKinds.has(kind));
   }
 
   /** Takes the certificate faults matching an issuance about to succeed. */
@@ -79,6 +97,9 @@ function validate(fault: ImdsFault): void {
     (fault?.kind === 'delay' && Number.isFinite(fault.ms) && fault.ms >= 0) ||
     (fault?.kind === 'redirect' && typeof fault.location === 'string' &&
       (fault.status === undefined || (Number.isInteger(fault.status) && fault.status >= 300 && fault.status <= 399))) ||
-    fault?.kind === 'truncate' || fault?.kind === 'missingServerHeader' || fault?.kind === 'wrongKey' || fault?.kind === 'expired';
+    (fault?.kind === 'oversizedBody' && Number.isInteger(fault.bytes) && fault.bytes > 0 && (fault.chunked === undefined || typeof fault.chunked === 'boolean')) ||
+    ((fault?.kind === 'omitField' || fault?.kind === 'setField') && typeof fault.field === 'string' && fault.field !== '') ||
+    fault?.kind === 'truncate' || fault?.kind === 'resetMidBody' || fault?.kind === 'destroySocket' || fault?.kind === 'missingServerHeader' ||
+    fault?.kind === 'wrongKey' || fault?.kind === 'expired' || fault?.kind === 'notYetValid';
   if (!ok) throw new TypeError(`invalid IMDS fault: ${JSON.stringify(fault)}`);
 }

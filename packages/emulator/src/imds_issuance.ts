@@ -55,9 +55,13 @@ export function issueCredential(ctx: IssuanceContext, identity: SelectedIdentity
   const faults = ctx.faults.takeCertificateFaults();
   const now = ctx.now();
   const lifetimeMs = ctx.config.certificateLifetimeSeconds * 1000;
+  const hourMs = 60 * 60 * 1000;
   // `expired`: a whole lifetime that ended an hour ago, so every clock agrees it has expired.
-  const notAfter = new Date(faults.some((f) => f.kind === 'expired') ? now - 60 * 60 * 1000 : now + lifetimeMs);
-  const notBefore = new Date(Math.min(now - backdateMs, notAfter.getTime() - lifetimeMs));
+  // `notYetValid`: a whole lifetime that starts in an hour.
+  const expired = faults.some((f) => f.kind === 'expired');
+  const early = faults.some((f) => f.kind === 'notYetValid');
+  const notAfter = new Date(expired ? now - hourMs : early ? now + hourMs + lifetimeMs : now + lifetimeMs);
+  const notBefore = new Date(early ? now + hourMs : Math.min(now - backdateMs, notAfter.getTime() - lifetimeMs));
   const spki = faults.some((f) => f.kind === 'wrongKey')
     ? generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' })
     : checked.subjectPublicKeyInfo;

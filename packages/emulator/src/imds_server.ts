@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody } from './http_util.js';
+import type { Socket } from 'node:net';
+import { readBody, sendOversized, writeResponse, type Delivery } from './http_util.js';
 import type { ImdsFault, ImdsFaultPath } from './imds_faults.js';
 import { selectIdentity } from './imds_identities.js';
 import { issueCredential, type IssuanceContext } from './imds_issuance.js';
@@ -62,10 +63,22 @@ async function handle(ctx: ImdsHandlerContext, req: IncomingMessage, res: Server
   const faults = ctx.faults.takeResponseFaults(v2Path);
   const reply: Reply = (status, json, headers = {}) => {
     record.status = status;
-    send(res, faults, status, json, headers);
+    // Body faults change only successful answers of the v2 endpoints, and only those use them up.
+    const body = status === 200 && v2Path !== undefined ? withBodyFaults(json, ctx.faults.takeBodyFaults(v2Path)) : json;
+    send(res, faults, status, body, headers);
   };
   for (const fault of faults) if (fault.kind === 'delay') await ctx.sleep(fault.ms);
-  if (res.destroyed) return;
+  // A client that gave up during the delay gets nothing, and uses up no fault meant for a later request.
+  if (res.destroyed || req.socket.destroyed) return;
+  if (faults.some((f) => f.kind === 'destroySocket')) {
+    req.socket.destroy();
+    return;
+  }
+  const oversized = faults.find((f): f is Extract<ImdsFault, { kind: 'oversizedBody' }> => f.kind === 'oversizedBody');
+  if (oversized) {
+    record.status = 200;
+    return sendOversized(res, oversized.bytes, oversized.chunked === true, { server: IMDS_SERVER_HEADER });
+  }
   const redirect = faults.find((f): f is Extract<ImdsFault, { kind: 'redirect' }> => f.kind === 'redirect');
   if (redirect) return reply(redirect.status ?? 307, '', { location: redirect.location });
   const status = faults.find((f): f is Extract<ImdsFault, { kind: 'status' }> => f.kind === 'status');
@@ -100,7 +113,18 @@ function injectedErrorBody(status: number): Record<string, string> {
   return { error, error_description: `Injected fault: HTTP ${status}` };
 }
 
-/** Writes a JSON (or empty, for a redirect) response, applying the `missingServerHeader` and `truncate` faults. */
+/** A JSON object answer with the `omitField` / `setField` faults applied (other answers unchanged). */
+function withBodyFaults(json: unknown, faults: readonly ImdsFault[]): unknown {
+  if (faults.length === 0 || typeof json !== 'object' || json === null) return json;
+  const body: Record<string, unknown> = { ...(json as Record<string, unknown>) };
+  for (const fault of faults) {
+    if (fault.kind === 'omitField') delete body[fault.field];
+    if (fault.kind === 'setField') body[fault.field] = fault.value;
+  }
+  return body;
+}
+
+/** Writes a JSON (or empty, for a redirect) response, applying the `missingServerHeader`, `truncate` and `resetMidBody` faults. */
 function send(res: ServerResponse, faults: readonly ImdsFault[], status: number, json: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
   const text = json === '' ? '' : typeof json === 'string' ? json : JSON.stringify(json);
@@ -112,11 +136,7 @@ function send(res: ServerResponse, faults: readonly ImdsFault[], status: number,
     ...headers,
   };
   if (faults.some((f) => f.kind === 'missingServerHeader')) delete all['server'];
-  res.writeHead(status, all);
-  if (faults.some((f) => f.kind === 'truncate')) {
-    // The declared length stays the full one: the client must notice the body ended early.
-    res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => res.socket?.destroy());
-    return;
-  }
-  res.end(payload);
+  const delivery: Delivery = faults.some((f) => f.kind === 'resetMidBody') ? 'reset' : faults.some((f) => f.kind === 'truncate') ? 'truncate' : 'whole';
+  // IMDS is plain HTTP: the request's socket is the TCP one, so it can be reset directly.
+  writeResponse(res, status, payload, all, delivery, () => (res.socket as Socket | null)?.resetAndDestroy());
 }

@@ -40,7 +40,7 @@ export function createRouter(
       if (token && role.kind === 'mtlsauth') {
         if (req.method !== 'POST') return sendJson(res, 405, { error: 'invalid_request', error_description: 'Use POST.' }, { allow: 'POST' });
         const tenant = decodeURIComponent(token[1] ?? '');
-        handleTokenRequest(ctx, req, res, { host, path, tenant, issuerHost: role.issuerHost, connection, newConnection }).catch(fail);
+        handleTokenRequest(ctx, req, res, { host, path, tenant, issuerHost: role.issuerHost, connection, newConnection, resetConnection: () => connections.reset(socket) }).catch(fail);
         return;
       }
       if (options.bearerTokenEndpoint && role.kind === 'login') {
@@ -48,7 +48,7 @@ export function createRouter(
         if (token) {
           if (req.method !== 'POST') return sendJson(res, 405, { error: 'invalid_request', error_description: 'Use POST.' }, { allow: 'POST' });
           const tenant = decodeURIComponent(token[1] ?? '');
-          handleBearerTokenRequest(ctx, req, res, { host, path, tenant, issuerHost: host, connection, newConnection }).catch(fail);
+          handleBearerTokenRequest(ctx, req, res, { host, path, tenant, issuerHost: host, connection, newConnection, resetConnection: () => connections.reset(socket) }).catch(fail);
           return;
         }
         const openId = openIdPath.exec(path);

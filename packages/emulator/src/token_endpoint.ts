@@ -4,8 +4,7 @@ import { aadstsErrorBody, type AadstsCase } from './aadsts_error.js';
 import { accessTokenClaims, signAccessToken } from './access_token.js';
 import type { ConnectionInfo } from './connections.js';
 import type { EndpointContext } from './endpoint_context.js';
-import type { TokenFault } from './faults.js';
-import { beginTokenExchange } from './token_exchange.js';
+import { applyResponseFaults, beginTokenExchange } from './token_exchange.js';
 import { validateTokenRequest } from './token_validation.js';
 
 /** Where a token request arrived. */
@@ -16,23 +15,21 @@ export interface TokenRoute {
   issuerHost: string;
   connection: ConnectionInfo;
   newConnection: boolean;
+  /** Resets the TCP connection under this request (RST); the `resetMidBody` fault uses it. */
+  resetConnection?: () => void;
 }
 
 const statusErrors: Record<number, string> = { 429: 'too_many_requests', 503: 'temporarily_unavailable' };
 
 /** `POST /{tenant}/oauth2/v2.0/token` on an mTLS host: record, apply faults, validate, issue. */
 export async function handleTokenRequest(ctx: EndpointContext, req: IncomingMessage, res: ServerResponse, route: TokenRoute): Promise<void> {
-  const { form, ids, reply } = await beginTokenExchange(ctx, req, res, route);
+  const exchange = await beginTokenExchange(ctx, req, res, route);
+  const { form, ids, reply } = exchange;
   const error = (status: number, code: string, aadstsCase: AadstsCase, message: string): void =>
     reply(status, aadstsErrorBody(code, aadstsCase, message, { ...ids, now: new Date(ctx.now()) }));
 
-  const responseFaults = ctx.faults.takeResponseFaults(route.host);
-  for (const fault of responseFaults) if (fault.kind === 'delay') await ctx.sleep(fault.ms);
-  if (responseFaults.some((fault) => fault.kind === 'destroySocket')) {
-    req.socket.destroy();
-    return;
-  }
-  const statusFault = responseFaults.find((fault): fault is Extract<TokenFault, { kind: 'status' }> => fault.kind === 'status');
+  const statusFault = await applyResponseFaults(ctx, req, res, route, exchange);
+  if (statusFault === 'done') return;
   if (statusFault) {
     const code = statusErrors[statusFault.status] ?? (statusFault.status >= 500 ? 'server_error' : 'invalid_request');
     const json = statusFault.body ?? aadstsErrorBody(code, 'serviceError', `Injected fault: HTTP ${statusFault.status}.`, { ...ids, now: new Date(ctx.now()) });
@@ -61,6 +58,7 @@ export async function handleTokenRequest(ctx: EndpointContext, req: IncomingMess
   for (const fault of tokenFaults) {
     if (fault.kind === 'tokenType') response['token_type'] = fault.tokenType;
     if (fault.kind === 'omitField') delete response[fault.field];
+    if (fault.kind === 'setField') response[fault.field] = fault.value;
   }
   reply(200, response);
 }

@@ -156,12 +156,17 @@ function parseSerialized(text: string): SerializedCache {
     for (const t of Object.values(tokens)) {
       const ok =
         typeof t === 'object' && t !== null &&
-        typeof t.accessToken === 'string' && typeof t.tokenType === 'string' && typeof t.expiresOn === 'number' &&
-        (t.refreshOn === undefined || typeof t.refreshOn === 'number') &&
+        typeof t.accessToken === 'string' && typeof t.tokenType === 'string' && isEpochSeconds(t.expiresOn) &&
+        (t.refreshOn === undefined || isEpochSeconds(t.refreshOn)) &&
         Array.isArray(t.scopes) && t.scopes.every((s) => typeof s === 'string') &&
         typeof t.x5tS256 === 'string' && typeof t.correlationId === 'string';
       if (!ok) throw bad('a token entry has missing or mistyped fields');
     }
   }
   return v as SerializedCache;
+}
+
+/** A time a Date can hold, in whole epoch seconds: no NaN, Infinity (a token that never expires) or fraction. */
+function isEpochSeconds(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= 8_640_000_000_000;
 }

@@ -5,7 +5,7 @@ import { mtlsTokenUrl } from '../authority/mtls_endpoint.js';
 import { assertWithinValidity, loadBindingCredential, type BindingCredential, type CertificateInput } from '../credential/binding_credential.js';
 import { isExternalKeyCertificate, loadExternalKeyCredential, type ExternalKeyCertificateInput, type ExternalKeyCredential } from '../credential/external_key_certificate.js';
 import { MtlsError } from '../errors/mtls_error.js';
-import { invalidArgument, requireObject, requireString } from '../errors/argument.js';
+import { invalidArgument, requireCorrelationId, requireObject, requireString } from '../errors/argument.js';
 import { TokenCache } from '../cache/token_cache.js';
 import { scopesKey } from '../cache/scopes.js';
 import { Logger, type LoggerOptions } from '../logging/logger.js';
@@ -107,6 +107,7 @@ export class ConfidentialClient {
   constructor(options: ConfidentialClientOptions) {
     const o = requireObject('options', options) as Partial<ConfidentialClientOptions>;
     this.clientId = requireString('clientId', o.clientId);
+    if (/[\s\x00-\x1f\x7f]/.test(this.clientId)) throw invalidArgument('clientId', 'an application (client) id, without spaces or control characters', this.clientId);
     this.#now = optionalFunction(o.now, 'now') ?? Date.now;
     this.#sleep = optionalFunction(o.sleep, 'sleep') ?? defaultSleep;
     if (o.requestTimeoutMs !== undefined && !(Number.isInteger(o.requestTimeoutMs) && o.requestTimeoutMs > 0)) {
@@ -173,7 +174,8 @@ export class ConfidentialClient {
       const scopes = p.scopes;
       const only = Array.isArray(scopes) && scopes.length === 1 ? scopes[0] : undefined;
       const key = typeof only === 'string' ? (this.#scopeKeys.get(only) ?? this.#rememberScope(only)) : scopesKey(scopes);
-      if (p.correlationId !== undefined) requireString('parameters.correlationId', p.correlationId);
+      if (p.correlationId !== undefined) requireCorrelationId('parameters.correlationId', p.correlationId);
+      if (p.forceRefresh !== undefined && typeof p.forceRefresh !== 'boolean') throw invalidArgument('parameters.forceRefresh', 'a boolean', p.forceRefresh);
       return this.#acquisition.acquire(this.#source, key, p.scopes as readonly string[], p);
     } catch (error) {
       return Promise.reject(error);

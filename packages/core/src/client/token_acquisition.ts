@@ -4,6 +4,7 @@ import type { CachedToken, TokenCache } from '../cache/token_cache.js';
 import type { TokenResponse } from '../request/token_response.js';
 import type { Logger } from '../logging/logger.js';
 import type { AcquireTokenResult } from './result.js';
+import { invalidArgument } from '../errors/argument.js';
 
 /** Passed to the cache plugin's hooks, as msal-node's TokenCacheContext. */
 export interface TokenCacheContext {
@@ -65,7 +66,7 @@ export class TokenAcquisition {
     this.#cache = options.cache;
     this.#logger = options.logger;
     this.#now = options.now;
-    this.#plugin = options.cachePlugin;
+    this.#plugin = checkCachePlugin(options.cachePlugin);
   }
 
   get cache(): TokenCache {
@@ -164,4 +165,13 @@ function result(token: CachedToken, bindingCertificate: X509Certificate, tokenSo
     tokenSource,
     correlationId,
   };
+}
+
+function checkCachePlugin(plugin: unknown): CachePlugin | undefined {
+  if (plugin === undefined) return undefined;
+  const p = plugin as Partial<CachePlugin> | null;
+  if (typeof p !== 'object' || p === null || typeof p.beforeCacheAccess !== 'function' || typeof p.afterCacheAccess !== 'function') {
+    throw invalidArgument('cachePlugin', 'an object with beforeCacheAccess() and afterCacheAccess()', plugin);
+  }
+  return p as CachePlugin;
 }

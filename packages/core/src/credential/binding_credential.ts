@@ -48,6 +48,7 @@ export interface BindingCredential {
  */
 export function loadBindingCredential(input: unknown, nowMs: number): BindingCredential {
   const value = requireObject('certificate', input);
+  if (typeof nowMs !== 'number' || !Number.isFinite(nowMs)) throw invalidArgument('nowMs', 'the current time in epoch milliseconds', nowMs);
   let chain: X509Certificate[];
   let privateKey: KeyObject;
   if ('pfx' in value) {
@@ -101,7 +102,13 @@ export function assertWithinValidity(credential: Pick<BindingCredential, 'x5tS25
 
 function assertKeyMatches(certificate: X509Certificate, privateKey: KeyObject): void {
   const fromKey = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
-  const fromCertificate = certificate.publicKey.export({ type: 'spki', format: 'der' });
+  let fromCertificate: Buffer;
+  try {
+    // OpenSSL parses a certificate before it decodes its key: a damaged key shows only here.
+    fromCertificate = certificate.publicKey.export({ type: 'spki', format: 'der' });
+  } catch (cause) {
+    throw new MtlsError('ERR_MTLS_INVALID_CERTIFICATE', { message: `The public key of the certificate ${x5tS256(certificate)} cannot be read.`, cause });
+  }
   if (!fromKey.equals(fromCertificate)) {
     throw new MtlsError('ERR_MTLS_KEY_MISMATCH', {
       message: `The private key does not belong to the certificate ${x5tS256(certificate)} (${certificate.subject.replace(/\n/g, ', ')}).`,

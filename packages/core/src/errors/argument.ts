@@ -31,6 +31,14 @@ export function requireString(name: string, value: unknown): string {
   return value;
 }
 
+/** A correlation id travels in a header: visible ASCII only, so no CR/LF can split the request. */
+export function requireCorrelationId(name: string, value: unknown): string {
+  if (typeof value !== 'string' || !/^[\x21-\x7e]{1,256}$/.test(value)) {
+    throw invalidArgument(name, 'a string of 1 to 256 visible ASCII characters (a GUID)', value);
+  }
+  return value;
+}
+
 export function requireObject(name: string, value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidArgument(name, 'an object', value);
   return value as Record<string, unknown>;

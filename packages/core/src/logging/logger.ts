@@ -35,6 +35,13 @@ export class Logger {
     if (options?.loggerCallback !== undefined && typeof options.loggerCallback !== 'function') {
       throw invalidArgument('logger.loggerCallback', 'a function', options.loggerCallback);
     }
+    const level: unknown = options?.logLevel;
+    if (level !== undefined && !(Number.isInteger(level) && (level as number) >= LogLevel.Error && (level as number) <= LogLevel.Trace)) {
+      throw invalidArgument('logger.logLevel', 'a LogLevel from 0 (Error) to 4 (Trace)', level);
+    }
+    if (options?.piiLoggingEnabled !== undefined && typeof options.piiLoggingEnabled !== 'boolean') {
+      throw invalidArgument('logger.piiLoggingEnabled', 'a boolean', options.piiLoggingEnabled);
+    }
     this.#callback = options?.loggerCallback;
     this.#level = options?.logLevel ?? LogLevel.Info;
     this.#pii = options?.piiLoggingEnabled === true;

@@ -2,6 +2,7 @@ import { Agent, request as httpsRequest, type RequestOptions } from 'node:https'
 import type { IncomingMessage } from 'node:http';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import type { KeyObject, X509Certificate } from 'node:crypto';
+import { invalidArgument } from '../errors/argument.js';
 import { MtlsError } from '../errors/mtls_error.js';
 import { resolveDialTarget, type ConnectToRule } from './connect_to.js';
 import type { HttpRequest, HttpResponse, MtlsTransport } from './http_types.js';
@@ -36,8 +37,7 @@ export function createNodeTransport(options: NodeTransportOptions): MtlsTranspor
   const maxBytes = options.maxResponseBytes ?? defaultMaxResponseBytes;
   const defaultTimeout = options.timeoutMs ?? defaultTimeoutMs;
 
-  async function send(req: HttpRequest): Promise<HttpResponse> {
-    const url = new URL(req.url);
+  async function send(req: HttpRequest, url: URL): Promise<HttpResponse> {
     if (url.protocol !== 'https:') {
       throw new MtlsError('ERR_MTLS_INVALID_AUTHORITY', { message: `mTLS requests must use https; refusing ${url.protocol}//${url.host}.` });
     }
@@ -66,10 +66,17 @@ export function createNodeTransport(options: NodeTransportOptions): MtlsTranspor
   }
 
   return {
-    request: (req) =>
-      send(req).catch((error: unknown) => {
-        throw error instanceof MtlsError ? error : toTransportError(error instanceof StaleSocketError ? error.cause : error, new URL(req.url).host);
-      }),
+    request: (req) => {
+      let url: URL;
+      try {
+        url = checkRequest(req);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return send(req, url).catch((error: unknown) => {
+        throw error instanceof MtlsError ? error : toTransportError(error instanceof StaleSocketError ? error.cause : error, url.host);
+      });
+    },
     close: () => agent.destroy(),
   };
 }
@@ -91,6 +98,29 @@ function buildSecureContext(options: NodeTransportOptions): SecureContext {
   if (typeof addCACert !== 'function') return createSecureContext({ ...base, ca: [...rootCertificates, ...extra] });
   for (const pem of extra) addCACert.call(context.context, pem);
   return context;
+}
+
+/** Misuse of `request()` is a coded TypeError before any connection: the URL must parse, the method be GET or POST, headers be valid. */
+function checkRequest(req: HttpRequest): URL {
+  if (typeof req !== 'object' || req === null) throw invalidArgument('request', 'an object', req);
+  if (req.method !== 'GET' && req.method !== 'POST') throw invalidArgument('request.method', "'GET' or 'POST'", req.method);
+  let url: URL;
+  try {
+    url = new URL(req.url);
+  } catch {
+    throw invalidArgument('request.url', 'an absolute https URL', req.url);
+  }
+  if (req.headers !== undefined && (typeof req.headers !== 'object' || req.headers === null)) throw invalidArgument('request.headers', 'an object', req.headers);
+  for (const [name, value] of Object.entries(req.headers ?? {})) {
+    // Node's own rules (RFC 9110 token names, no control characters in values), checked here so misuse is a coded TypeError.
+    if (!/^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/.test(name)) throw invalidArgument('request.headers', 'header names that are HTTP tokens', name);
+    if (typeof value !== 'string' || /[^\t\x20-\x7e\x80-\xff]/.test(value)) throw invalidArgument(`request.headers['${name}']`, 'a string without control characters', value);
+  }
+  if (req.body !== undefined && typeof req.body !== 'string' && !(req.body instanceof Uint8Array)) throw invalidArgument('request.body', 'a string or bytes', req.body);
+  if (req.timeoutMs !== undefined && !(typeof req.timeoutMs === 'number' && req.timeoutMs > 0 && Number.isFinite(req.timeoutMs))) {
+    throw invalidArgument('request.timeoutMs', 'a positive number of milliseconds', req.timeoutMs);
+  }
+  return url;
 }
 
 class StaleSocketError extends Error {}
@@ -165,10 +195,11 @@ function readBody(response: IncomingMessage, maxBytes: number, host: string): Pr
   return new Promise<Buffer>((resolve, reject) => {
     const tooLarge = (): MtlsError =>
       new MtlsError('ERR_MTLS_RESPONSE_TOO_LARGE', { message: `The response from ${host} is larger than ${maxBytes} bytes.` });
+    // Reject before destroying: destroy() emits 'aborted' at once, which would report a lost connection instead.
     const declared = Number(response.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes) {
-      response.destroy();
       reject(tooLarge());
+      response.destroy();
       return;
     }
     const chunks: Buffer[] = [];
@@ -176,8 +207,8 @@ function readBody(response: IncomingMessage, maxBytes: number, host: string): Pr
     response.on('data', (chunk: Buffer) => {
       total += chunk.byteLength;
       if (total > maxBytes) {
-        response.destroy();
         reject(tooLarge());
+        response.destroy();
         return;
       }
       chunks.push(chunk);

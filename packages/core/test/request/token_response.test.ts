@@ -41,6 +41,9 @@ describe('parseTokenResponse (spec §6.2)', () => {
     ['no expires_in', { token_type: 'mtls_pop', access_token: 'o' }, 'ERR_MTLS_INVALID_RESPONSE'],
     ['negative expires_in', { token_type: 'mtls_pop', access_token: 'o', expires_in: -5 }, 'ERR_MTLS_INVALID_RESPONSE'],
     ['expires_in garbage', { token_type: 'mtls_pop', access_token: 'o', expires_in: '12abc' }, 'ERR_MTLS_INVALID_RESPONSE'],
+    // Found by the fuzz suite: a lifetime that ends as it arrives, or too large to be a date.
+    ['expires_in 5e-324', { token_type: 'mtls_pop', access_token: 'o', expires_in: 5e-324 }, 'ERR_MTLS_INVALID_RESPONSE'],
+    ['expires_in of 400 digits', { token_type: 'mtls_pop', access_token: 'o', expires_in: '9'.repeat(400) }, 'ERR_MTLS_INVALID_RESPONSE'],
     ['not JSON', 'nope', 'ERR_MTLS_INVALID_RESPONSE'],
     ['a JSON array', [1], 'ERR_MTLS_INVALID_RESPONSE'],
   ])('%s → %s', (_name, body, code) => {
@@ -71,6 +74,12 @@ describe('parseTokenResponse (spec §6.2)', () => {
       expect.objectContaining({ code: 'ERR_MTLS_RESOURCE_NOT_ENROLLED', message: expect.stringContaining('graph.microsoft.com') }),
     );
   });
+  test('refresh_in under a second is ignored (found by the fuzz suite)', () => {
+    expect(parseTokenResponse(response(200, { token_type: 'mtls_pop', access_token: 'o', expires_in: 3600, refresh_in: 5e-324 }), expected).refreshOnMs).toBeUndefined();
+  });
+  test('an HTTP-date Retry-After is measured on the client clock (nowMs), not the wall clock', () => {
+    expect(() => parseTokenResponse(response(429, '{}', { 'retry-after': new Date(now + 30_000).toUTCString() }), expected)).toThrow(expect.objectContaining({ retryAfterSeconds: 30 }));
+  });
   test('5xx with a non-JSON body, Retry-After kept', () => {
     expect(() => parseTokenResponse(response(503, '<html>', { 'retry-after': '7' }), expected)).toThrow(
       expect.objectContaining({ code: 'ERR_MTLS_SERVICE_UNAVAILABLE', status: 503, retryAfterSeconds: 7 }),
@@ -86,6 +95,7 @@ describe('parseRetryAfter (RFC 9110 §10.2.3)', () => {
     [new Date(now - 5_000).toUTCString(), 0],
     ['soon', undefined],
     [undefined, undefined],
+    ['60000000000000000', undefined], // not exact as a double (found by the fuzz suite)
   ])('%p → %p', (value, want) => {
     expect(parseRetryAfter(value, now)).toBe(want);
   });

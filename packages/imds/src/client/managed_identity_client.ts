@@ -16,7 +16,7 @@ import { parseKeyProtection } from '../key/key_protection.js';
 import { resolveImdsBase, type ManagedIdentityId } from '../imds/imds_endpoint.js';
 import type { ImdsCallOptions } from '../imds/imds_call.js';
 import { probeImdsV2 } from '../imds/probe.js';
-import { invalidArgument } from '@msal-mtls/core';
+import { invalidArgument, readCaOption, requireCorrelationId } from '@msal-mtls/core';
 import { identityKey, parseIdentity, resourceScope } from './identity.js';
 import { isBindingRejected } from './rejection.js';
 import { defaultStoreDirectory } from './store_directory.js';
@@ -127,17 +127,23 @@ export class ManagedIdentityClient {
 
   constructor(options: ManagedIdentityClientOptions = {}) {
     if (typeof options !== 'object' || options === null) throw invalidArgument('options', 'an object', options);
+    if (options.env !== undefined && (typeof options.env !== 'object' || options.env === null)) throw invalidArgument('env', 'an object of environment variables', options.env);
     const env = options.env ?? process.env;
-    this.#now = options.now ?? Date.now;
-    this.#sleep = options.sleep ?? defaultSleep;
+    this.#now = optionalFunction(options.now, 'now') ?? Date.now;
+    this.#sleep = optionalFunction(options.sleep, 'sleep') ?? defaultSleep;
     this.#logger = new Logger(options.logger, `@msal-mtls/imds@${VERSION}`);
     this.#base = resolveImdsBase({ imdsEndpoint: options.imdsEndpoint }, env);
-    this.#ca = options.ca === undefined ? [] : typeof options.ca === 'string' ? [options.ca] : [...options.ca];
+    this.#ca = readCaOption(options.ca);
     this.#connectTo = parseConnectTo(options.connectTo);
     this.#requestTimeoutMs = positiveOrUndefined(options.requestTimeoutMs, 'requestTimeoutMs');
     this.#imdsTimeoutMs = positiveOrUndefined(options.imdsTimeoutMs, 'imdsTimeoutMs');
     const floor = parseKeyProtection(options.minimumKeyProtection, 'minimumKeyProtection');
     const directory = persistenceDirectory(options.persistence, env);
+    if (options.keyProvider !== undefined && !hasMethods(options.keyProvider, ['getKey'])) throw invalidArgument('keyProvider', 'a KeyProvider (an object with getKey())', options.keyProvider);
+    if (options.attestationProvider !== undefined && !hasMethods(options.attestationProvider, ['attest'])) {
+      throw invalidArgument('attestationProvider', 'an AttestationProvider (an object with attest())', options.attestationProvider);
+    }
+    if (options.tokenCache !== undefined && !(options.tokenCache instanceof TokenCache)) throw invalidArgument('tokenCache', 'a TokenCache', options.tokenCache);
     this.#keyProvider =
       options.keyProvider ??
       new PlatformKeyProvider({ ...(directory === undefined ? {} : { directory }), onFallback: (reason) => this.#logger.info(reason) });
@@ -170,6 +176,11 @@ export class ManagedIdentityClient {
       const p = parameters;
       if (typeof p !== 'object' || p === null) throw invalidArgument('parameters', 'an object', p);
       const scope = this.#scope(p);
+      if (p.correlationId !== undefined) requireCorrelationId('parameters.correlationId', p.correlationId);
+      // Explicit checks, no array: this runs on the allocation-free cache-hit path.
+      if (p.forceRefresh !== undefined && typeof p.forceRefresh !== 'boolean') throw invalidArgument('parameters.forceRefresh', 'a boolean', p.forceRefresh);
+      if (p.attestation !== undefined && typeof p.attestation !== 'boolean') throw invalidArgument('parameters.attestation', 'a boolean', p.attestation);
+      if (p.onStep !== undefined && typeof p.onStep !== 'function') throw invalidArgument('parameters.onStep', 'a function', p.onStep);
       const identity = p.identity === undefined ? undefined : parseIdentity(p.identity);
       const attest = p.attestation === true;
       const alias = identity === undefined ? (attest ? samiAttested : samiPlain) : `${identityKey(identity)}#att=${attest ? 1 : 0}`;
@@ -238,8 +249,13 @@ export class ManagedIdentityClient {
   async createMtlsTransport(bindingCertificate: X509Certificate): Promise<MtlsTransport> {
     if (!(bindingCertificate instanceof X509Certificate)) throw invalidArgument('bindingCertificate', 'an X509Certificate', bindingCertificate);
     const key = await this.#bindings.key();
-    const spki = bindingCertificate.publicKey.export({ type: 'spki', format: 'der' });
-    if (!spki.equals(Buffer.from(key.publicKeySpki()))) {
+    let spki: Buffer | undefined;
+    try {
+      spki = bindingCertificate.publicKey.export({ type: 'spki', format: 'der' });
+    } catch {
+      spki = undefined; // a public key OpenSSL cannot decode is not ours either
+    }
+    if (spki === undefined || !spki.equals(Buffer.from(key.publicKeySpki()))) {
       throw invalidArgument('bindingCertificate', "a certificate issued for this client's binding key", bindingCertificate);
     }
     return this.#transport({ certificate: bindingCertificate, key });
@@ -381,3 +397,12 @@ function ruleText(rule: { host: string; port: string; connectHost: string; conne
   return `${bracket(rule.host)}:${rule.port}:${bracket(rule.connectHost)}:${rule.connectPort}`;
 }
 
+
+function optionalFunction<T>(value: T | undefined, name: string): T | undefined {
+  if (value !== undefined && typeof value !== 'function') throw invalidArgument(name, 'a function', value);
+  return value;
+}
+
+function hasMethods(value: unknown, names: readonly string[]): boolean {
+  return typeof value === 'object' && value !== null && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+}

@@ -132,7 +132,10 @@ export function sendImdsRequest(request: ImdsHttpRequest, options: ImdsHttpOptio
         if (size > maxImdsResponseBytes) tooLarge();
         else chunks.push(chunk);
       });
-      res.on('error', (error) => finish({ kind: 'network', cause: error }));
+      // Node reports a body cut short (closed or reset) as 'aborted' / ECONNRESET: say what happened.
+      res.on('error', (error: NodeJS.ErrnoException) =>
+        finish({ kind: 'network', cause: Object.assign(new Error(`connection closed before the response body was complete (${error.code ?? error.message})`, { cause: error }), { code: error.code }) }),
+      );
       // A connection cut mid-body closes the response without 'end'.
       res.on('close', () => {
         if (!res.complete) finish({ kind: 'network', cause: new Error('connection closed before the response body was complete') });

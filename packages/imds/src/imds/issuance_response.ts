@@ -88,5 +88,11 @@ function decodeCertificate(text: string, fail: (code: 'ERR_IMDS_INVALID_CERTIFIC
   }
   // OpenSSL stops at the end of the first certificate; bytes after it mean this is not one DER leaf.
   if (certificate.raw.length !== der.length) throw fail('ERR_IMDS_INVALID_CERTIFICATE', "'certificate' has bytes after the DER certificate");
+  try {
+    // OpenSSL decodes the public key only when asked: a damaged one must fail here, typed, not later.
+    void certificate.publicKey;
+  } catch (error) {
+    throw fail('ERR_IMDS_INVALID_CERTIFICATE', `'certificate' has a public key that cannot be read (${(error as Error).message})`);
+  }
   return certificate;
 }

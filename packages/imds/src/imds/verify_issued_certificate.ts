@@ -32,7 +32,12 @@ export function verifyIssuedCertificate(certificate: X509Certificate, expected: 
   const ours = spkiOf(expected.publicKey);
   const fail = (why: string): MtlsError => new MtlsError('ERR_IMDS_INVALID_CERTIFICATE', { message: `The certificate IMDS issued ${why}.` });
 
-  const theirs = certificate.publicKey.export({ type: 'spki', format: 'der' });
+  let theirs: Buffer;
+  try {
+    theirs = certificate.publicKey.export({ type: 'spki', format: 'der' });
+  } catch {
+    throw fail('has a public key that cannot be read');
+  }
   if (!theirs.equals(ours)) throw fail('was not issued for our key (its public key differs from ours)');
 
   const notBefore = Date.parse(certificate.validFrom);
