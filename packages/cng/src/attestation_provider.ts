@@ -36,7 +36,11 @@ export class CngAttestationProvider {
     const binding = this.#options.binding ?? nativeBinding();
     const result = await binding.attestKey(input.key.native, new URL(input.endpoint).href, input.clientId ?? '');
     for (const line of result.logs) this.#options.onLog?.(line);
-    if (result.ok) return result.token;
+    if (result.ok) {
+      // Fail closed (spec §4.1): a blank token must never let a non-attested request through.
+      if (result.token.trim() === '') throw new CngError('ERR_CNG_ATTESTATION_FAILED', { message: 'AttestKeyGuardImportKey succeeded but returned no token.' });
+      return result.token;
+    }
     if (result.stage === 'load') {
       throw new CngError('ERR_CNG_ATTESTATION_UNAVAILABLE', { message: `AttestationClientLib.dll could not be loaded (${describeStatus(result)}; looked in: ${result.searched.join(', ')}).`, status: result });
     }

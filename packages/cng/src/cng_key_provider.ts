@@ -3,10 +3,16 @@ import type { CngKey } from './cng_key.js';
 import { openBindingKey, type KeyLadderOptions } from './key_ladder.js';
 import type { NativeBinding } from './native_binding.js';
 import { nativeBinding } from './support.js';
+import { purgeImdsIssuedCertificates } from './windows_binding_store.js';
 
 export interface CngKeyProviderOptions extends KeyLadderOptions {
   /** The addon; defaults to this package's prebuild (tests may pass their own). */
   binding?: NativeBinding;
+  /**
+   * After a new KeyGuard key is made, delete the certificates IMDS issued for the old one from
+   * CurrentUser\My (spec §7.3; they can never be used again). Default true.
+   */
+  purgeOnNewKeyGuardKey?: boolean;
 }
 
 /**
@@ -33,7 +39,10 @@ export class CngKeyProvider {
   async #open(): Promise<CngKey> {
     const binding = this.#options.binding ?? nativeBinding();
     const result = await openBindingKey(binding, this.#options);
-    if (!Array.isArray(result)) return result;
+    if (!Array.isArray(result)) {
+      if (result.protection === 'keyguard' && result.created && this.#options.purgeOnNewKeyGuardKey !== false) purgeImdsIssuedCertificates(binding);
+      return result;
+    }
     const reasons = result.map((d) => `${d.level}: ${d.reason}`).join('; ');
     throw new CngError('ERR_CNG_KEY_UNAVAILABLE', { message: `No CNG binding key could be made (${reasons}).` });
   }
