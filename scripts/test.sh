@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: typecheck and build all packages, cross-build the Windows addon
-# (@msal-mtls/cng) and run it under Wine, then jest over all of them.
+# (@msal-mtls/cng) and run it under Wine, the API reference (TypeDoc, warnings are errors), the
+# published tarballs installed into a fresh project (tests/pack), then jest over all of them.
 # MSAL_MTLS_SKIP_WINE=1 skips the Windows part (no Wine, no mingw-w64 on this machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,8 +11,10 @@ if [ "${MSAL_MTLS_SKIP_WINE:-0}" != 1 ]; then
   bash scripts/ensure-wine.sh
   CNG_BUILD_TEST_FIXTURES=1 bash scripts/build-cng.sh
 fi
-report="$(mktemp)"
 status=0
+pnpm run docs:api || status=$?
+node --test tests/pack/ || status=$?
+report="$(mktemp)"
 pnpm exec jest --json --outputFile="$report" "$@" || status=$?
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));

@@ -14,7 +14,7 @@ export interface TokenRequestRecord {
   clientCertX5t: string | undefined;
   /** The first request on its TLS connection (a new handshake rather than keep-alive reuse). */
   newConnection: boolean;
-  /** Which TLS connection carried it (see {@link ConnectionInfo.id}). */
+  /** Which TLS connection carried it: 1, 2, … in the order of the handshakes. */
   connectionId: number;
   /** The HTTP status answered; 0 while pending or when the socket was destroyed by a fault. */
   status: number;

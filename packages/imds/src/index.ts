@@ -10,8 +10,9 @@ export type { SoftwareKeyProviderOptions } from './key/software_key_provider.js'
 export { keyProtectionLevels } from './key/key_provider.js';
 export type { KeyProtection, KeyProvider, BindingKey, KeyDowngrade, KeyTlsUse, KeyTransportOptions, SignOptions } from './key/key_provider.js';
 export { PlatformKeyProvider } from './key/platform_key_provider.js';
-export type { PlatformKeyProviderOptions } from './key/platform_key_provider.js';
+export type { PlatformKeyProviderOptions, CngModule } from './key/platform_key_provider.js';
 export { PlatformAttestationProvider } from './attestation/platform_attestation_provider.js';
+export type { CngAttestationModule } from './attestation/platform_attestation_provider.js';
 export type { BindingStore, StoredBinding } from './binding/binding_store.js';
 export { BindingFileStore } from './binding/binding_file_store.js';
 export type { AttestationProvider, AttestationInput } from './attestation/attestation_provider.js';

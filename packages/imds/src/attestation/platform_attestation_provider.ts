@@ -1,7 +1,8 @@
 import { MtlsError } from '@msal-mtls/core';
 import type { AttestationInput, AttestationProvider } from './attestation_provider.js';
 
-interface CngAttestationModule {
+/** The parts of @msal-mtls/cng the default attestation provider uses (a test seam). */
+export interface CngAttestationModule {
   isSupported(): boolean;
   unsupportedReason(): string | undefined;
   CngAttestationProvider: new () => AttestationProvider;
