@@ -17,6 +17,19 @@ export function parseFlags<T extends OptionSpec>(argv: readonly string[], option
   }
 }
 
+/** As parseFlags, for commands that take operands (`decode <token>`): at most `maxPositionals` of them. */
+export function parseFlagsAndOperands<T extends OptionSpec>(argv: readonly string[], options: T, maxPositionals: number): { values: Record<string, string | string[] | boolean | undefined>; operands: string[] } {
+  let parsed: { values: unknown; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  // The operand is not echoed: it may be a token.
+  if (parsed.positionals.length > maxPositionals) throw new UsageError(`Too many arguments: ${parsed.positionals.length} given, at most ${maxPositionals} expected.`);
+  return { values: parsed.values as Record<string, string | string[] | boolean | undefined>, operands: parsed.positionals };
+}
+
 export function requiredFlag(values: Record<string, unknown>, name: string): string {
   const value = values[name];
   if (typeof value !== 'string' || value.length === 0) throw new UsageError(`--${name} is required.`);

@@ -5,11 +5,24 @@ import { decodeJwtClaims, isMtlsError, x5tS256 } from '@msal-mtls/core';
 export interface Io {
   out(line: string): void;
   err(line: string): void;
+  /** stderr is a terminal: progress is one line rewritten in place (through errWrite) instead of a line per step. */
+  errTty?: boolean;
+  /** Writes to stderr as is (no newline added): the rewritten progress line. */
+  errWrite?(text: string): void;
+  /** All of standard input as text (`msal-mtls decode -`). */
+  readStdin?(): Promise<string>;
 }
 
 export const processIo: Io = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  errTty: process.stderr.isTTY === true,
+  errWrite: (text) => process.stderr.write(text),
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
 };
 
 /** The `--json` shape of a token result. Field names are a contract for scripts. */

@@ -3,7 +3,8 @@
  * not depend on core: a SchannelTransport is an MtlsTransport by structure.
  */
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  /** GET and POST for tokens; the others for downstream calls (core's createMtlsFetch). WinHTTP sends any method token. */
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
   url: string;
   /** Lower-case header names. */
   headers: Readonly<Record<string, string>>;

@@ -4,6 +4,17 @@ export type { ConfidentialClientOptions, AcquireTokenParameters } from './client
 export type { AcquireTokenResult } from './client/result.js';
 export type { CertificateInput, PemCertificateInput, PfxCertificateInput, KeyObjectCertificateInput, BindingCredential } from './credential/binding_credential.js';
 
+// Azure SDK TokenCredential adapter and downstream calls with the bound certificate (Path 1)
+export { MtlsPopTokenCredential } from './downstream/mtls_pop_token_credential.js';
+export type { MtlsGetTokenOptions, MtlsPopAccessToken, TokenCredentialAccessToken } from './downstream/get_token_options.js';
+export { createMtlsFetch } from './downstream/mtls_fetch.js';
+export type { MtlsFetchOptions } from './downstream/mtls_fetch.js';
+export type { MtlsFetch } from './downstream/bound_fetch.js';
+export { createMtlsAgent } from './downstream/mtls_agent.js';
+export type { MtlsAgentOptions } from './downstream/mtls_agent.js';
+export { MtlsAbortError } from './downstream/abort.js';
+export type { AbortSignalLike } from './downstream/abort.js';
+
 // Errors
 export { MtlsError, ServerError, isMtlsError } from './errors/mtls_error.js';
 export type { MtlsErrorOptions, ServerErrorFields } from './errors/mtls_error.js';
@@ -36,7 +47,7 @@ export { createNodeTransport } from './transport/node_transport.js';
 export type { NodeTransportOptions } from './transport/node_transport.js';
 export { leaseNodeTransport } from './transport/shared_transport.js';
 export type { TransportLease } from './transport/shared_transport.js';
-export type { HttpRequest, HttpResponse, MtlsTransport } from './transport/http_types.js';
+export type { HttpMethod, HttpRequest, HttpResponse, MtlsTransport } from './transport/http_types.js';
 export { parseConnectTo, resolveDialTarget } from './transport/connect_to.js';
 export type { ConnectToRule, DialTarget } from './transport/connect_to.js';
 export { requestMtlsPopToken } from './request/token_request.js';
@@ -51,3 +62,9 @@ export { SKU, VERSION } from './version.js';
 export { invalidArgument, invalidValue, requireCorrelationId } from './errors/argument.js';
 // The `ca` option as both clients read it
 export { readCaOption } from './client/ca_option.js';
+// The adapters' machinery, for @msal-mtls/imds's Path 2 versions
+export { createBoundFetch } from './downstream/bound_fetch.js';
+export type { BoundFetchSource, BoundFetchOptions } from './downstream/bound_fetch.js';
+export { fetchScopes } from './downstream/mtls_fetch.js';
+export { readGetTokenOptions, readScopes, toAccessToken } from './downstream/get_token_options.js';
+export { raceAbort, throwIfAborted } from './downstream/abort.js';

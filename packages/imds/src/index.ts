@@ -4,6 +4,12 @@ export type { ManagedIdentityClientOptions, ManagedIdentityAcquireTokenParameter
 export type { ManagedIdentityId } from './imds/imds_endpoint.js';
 export type { BindingStep } from './binding/binding_manager.js';
 
+// Azure SDK TokenCredential adapter and downstream calls with the binding certificate (Path 2)
+export { ManagedIdentityMtlsPopCredential } from './downstream/managed_identity_credential.js';
+export type { ManagedIdentityMtlsPopCredentialOptions } from './downstream/managed_identity_credential.js';
+export { createMtlsFetch } from './downstream/mtls_fetch.js';
+export type { ManagedIdentityMtlsFetchOptions } from './downstream/mtls_fetch.js';
+
 // Key backends (implemented here in software; @msal-mtls/cng implements them over Windows CNG)
 export { SoftwareKeyProvider } from './key/software_key_provider.js';
 export type { SoftwareKeyProviderOptions } from './key/software_key_provider.js';

@@ -52,10 +52,45 @@ describe('msal-mtls mi-token', () => {
     expect(JSON.parse(io.stdout[0]!).error).toBe('ERR_IMDS_KEY_PROTECTION_NOT_MET');
   });
 
-  test('--verbose prints each step of the cold flow on stderr', async () => {
+  test('progress off a terminal: a line per step of the cold flow, with its time, on stderr; stdout holds only the JSON', async () => {
     const io = capture();
-    expect(await main(args('--min-key-protection', 'in-memory', '--verbose'), io, env())).toBe(0);
-    expect(io.stderr.filter((l) => l.startsWith('step: '))).toEqual(['step: key', 'step: metadata', 'step: csr', 'step: issuance', 'step: token']);
+    expect(await main(args('--min-key-protection', 'in-memory', '--json'), io, env())).toBe(0);
+    expect(io.stderr).toHaveLength(5);
+    expect(io.stderr.map((l) => /^step: (\w+) \d+ ms$/.exec(l)?.[1])).toEqual(['key', 'metadata', 'csr', 'issuance', 'token']);
+    expect(io.stdout).toHaveLength(1);
+    expect(JSON.parse(io.stdout[0]!)).toMatchObject({ tokenType: 'mtls_pop' });
+  });
+
+  test('progress on a terminal: one line rewritten in place with the current step and elapsed ms, erased at the end', async () => {
+    const writes: string[] = [];
+    const io = { ...capture(), errTty: true, errWrite: (t: string) => writes.push(t) };
+    expect(await main(args('--min-key-protection', 'in-memory', '--json', '--verbose'), io, env())).toBe(0);
+    // --verbose log lines still come as lines (the progress line is cleared before each), never `step:` lines.
+    expect(io.stderr.length).toBeGreaterThanOrEqual(2);
+    expect(io.stderr.every((l) => /^\[[^\]]+\] : \[[0-9a-f-]{36}\] : /.test(l))).toBe(true);
+    expect(writes.every((w) => w.startsWith('\r\x1b[2K') && !w.includes('\n'))).toBe(true);
+    const steps = [...new Set(writes.map((w) => /^\r\x1b\[2Kmsal-mtls: (\w+) \d+ ms$/.exec(w)?.[1]).filter((s) => s !== undefined))];
+    expect(steps).toEqual(['key', 'metadata', 'csr', 'issuance', 'token']);
+    expect(writes.at(-1)).toBe('\r\x1b[2K');
+  });
+
+  test('a failing step is marked, and the error stays the last line on stderr', async () => {
+    const io = capture();
+    emulator.imds.inject({ kind: 'wrongKey' }); // the issued certificate is for another key
+    expect(await main(args('--min-key-protection', 'in-memory'), io, env())).toBe(1);
+    expect(io.stderr.slice(0, -1)).toEqual([expect.stringMatching(/^step: key \d+ ms$/), expect.stringMatching(/^step: metadata \d+ ms$/), expect.stringMatching(/^step: csr \d+ ms$/), expect.stringMatching(/^step: issuance \d+ ms \(failed\)$/)]);
+    expect(io.stderr.at(-1)).toMatch(/^ERR_IMDS_INVALID_CERTIFICATE: /);
+  });
+
+  test('--verbose prints the log lines on stderr, each with the correlation id, never the token', async () => {
+    const io = capture();
+    const id = 'cccccccc-1111-4222-8333-944444444444';
+    expect(await main(args('--min-key-protection', 'in-memory', '--verbose', '--json', '--correlation-id', id), io, env())).toBe(0);
+    const token = (JSON.parse(io.stdout[0]!) as { accessToken: string }).accessToken;
+    const logLines = io.stderr.filter((l) => !l.startsWith('step: '));
+    expect(logLines.length).toBeGreaterThanOrEqual(2);
+    for (const line of logLines) expect(line).toMatch(new RegExp(`^\\[[^\\]]+\\] : \\[${id}\\] : @msal-mtls/\\S+ : \\w+ - `));
+    expect(io.stderr.join('\n')).not.toContain(token.split('.')[1]!.slice(0, 24));
   });
 
   test.each([

@@ -81,6 +81,17 @@ describe('msal-mtls token', () => {
     expect(JSON.parse(io.stdout[0]!)).toMatchObject({ error: 'ERR_MTLS_RESOURCE_NOT_ENROLLED', oauthError: 'invalid_request', status: 400, errorCodes: [392196] });
   });
 
+  test('--verbose prints the log lines on stderr, each with the correlation id; stdout keeps the JSON; no token on stderr', async () => {
+    const io = capture();
+    const id = 'dddddddd-1111-4222-8333-944444444444';
+    expect(await main([...baseArgs(), '--verbose', '--json', '--correlation-id', id], io, {})).toBe(0);
+    const out = JSON.parse(io.stdout.join('\n')) as { accessToken: string; correlationId: string };
+    expect(out.correlationId).toBe(id);
+    expect(io.stderr.length).toBeGreaterThanOrEqual(2);
+    for (const line of io.stderr) expect(line).toMatch(new RegExp(`^\\[[^\\]]+\\] : \\[${id}\\] : @msal-mtls/core@\\S+ : \\w+ - `));
+    expect(io.stderr.join('\n')).not.toContain(out.accessToken.split('.')[1]!.slice(0, 24));
+  });
+
   test.each([
     [['token', '--json'], 'ERR_MTLS_INVALID_ARGUMENT'],
     [['token', '--bogus'], 'ERR_MTLS_INVALID_ARGUMENT'],

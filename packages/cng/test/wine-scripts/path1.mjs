@@ -25,6 +25,11 @@ run(async (input) => {
     const transport = client.createMtlsTransport();
     const resource = await transport.request({ method: 'GET', url: input.resourceUrl, headers: { authorization: `mtls_pop ${first.accessToken}` } });
     transport.close();
+    // The fetch function over the same Schannel transport (issue 7's downstream call).
+    const mtlsFetch = core.createMtlsFetch({ client, resource: 'https://graph.microsoft.com' });
+    const fetched = await mtlsFetch(input.resourceUrl);
+    const fetchedStatus = fetched.status;
+    mtlsFetch.close?.();
     client.close();
     let missing;
     try {
@@ -38,6 +43,7 @@ run(async (input) => {
       first: { tokenType: first.tokenType, tokenSource: first.tokenSource, cnf: core.readCnfThumbprint(first.accessToken) },
       second: { tokenSource: second.tokenSource, same: second.accessToken === first.accessToken },
       resource: { status: resource.status, body: resource.body.toString('utf8') },
+      fetchedStatus,
       missing,
     };
   } finally {

@@ -13,6 +13,7 @@ interface Path1Run {
   first: { tokenType: string; tokenSource: string; cnf: string };
   second: { tokenSource: string; same: boolean };
   resource: { status: number; body: string };
+  fetchedStatus: number;
   missing: string;
 }
 
@@ -75,7 +76,11 @@ wine('Path 1 under Wine with a certificate from the Windows store, through Schan
 
   it('makes the downstream call to the resource with the same certificate', () => {
     expect(value.resource.status).toBe(200);
-    expect(emulator.stats.resourceRequests).toBe(1);
+  });
+
+  it('createMtlsFetch goes through the same Schannel transport and gets 200 from the resource', () => {
+    expect(value.fetchedStatus).toBe(200);
+    expect(emulator.stats.resourceRequests).toBe(2);
   });
 
   it('says which thumbprint is missing from the store', () => {

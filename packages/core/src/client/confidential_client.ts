@@ -18,6 +18,7 @@ import type { TokenResponse } from '../request/token_response.js';
 import { TokenAcquisition, type CachePlugin, type TokenSource } from './token_acquisition.js';
 import type { AcquireTokenResult } from './result.js';
 import { readCaOption } from './ca_option.js';
+import { registerClientTls } from './client_tls.js';
 import { VERSION } from '../version.js';
 
 /** Options of {@link ConfidentialClient}. Names are a contract: later versions add, never rename. */
@@ -149,6 +150,7 @@ export class ConfidentialClient {
       notAfterMs: this.#credential.notAfterMs,
       fetch: (scopes, correlationId) => this.#fetch(scopes, correlationId),
     };
+    registerClientTls(this, { credential: this.#credential, ca: this.#ca, connectTo: this.#connectTo, now: this.#now });
   }
 
   /** The binding certificate (the leaf of the configured credential). */

@@ -58,7 +58,12 @@ export type ErrorCode =
   | 'ERR_IMDS_KEY_PROTECTION_NOT_MET'
   | 'ERR_IMDS_KEY_STORE'
   | 'ERR_IMDS_ATTESTATION_UNAVAILABLE'
-  | 'ERR_IMDS_ATTESTATION_FAILED';
+  | 'ERR_IMDS_ATTESTATION_FAILED'
+  | 'ERR_MTLS_UNSUPPORTED_TOKEN_OPTION'
+  | 'ERR_MTLS_ABORTED'
+  | 'ERR_MTLS_KEY_NOT_IN_NODE'
+  | 'ERR_MTLS_RESOURCE_INVALID_RESPONSE'
+  | 'ERR_IMDS_NO_BINDING_CERTIFICATE';
 
 const catalogue: Record<ErrorCode, ErrorCatalogueEntry> = {
   // ---- misuse (thrown as TypeError / RangeError carrying this code) ----
@@ -241,6 +246,28 @@ const catalogue: Record<ErrorCode, ErrorCatalogueEntry> = {
   ERR_IMDS_ATTESTATION_FAILED: {
     meaning: 'Key attestation failed; no unattested request was sent instead.',
     fix: 'Read the provider status on the error; check that the VM is Trusted Launch with Credential Guard running.',
+  },
+
+  // ---- TokenCredential adapters and downstream calls ----
+  ERR_MTLS_UNSUPPORTED_TOKEN_OPTION: {
+    meaning: 'getToken() was given an option mTLS PoP tokens cannot honour (claims, proofOfPossessionOptions, or a tenantId other than the client\'s).',
+    fix: 'Call getToken() without it: claims challenges (CAE) and signed-request PoP are not supported for mTLS PoP; use a client configured for the other tenant.',
+  },
+  ERR_MTLS_ABORTED: {
+    meaning: 'The operation was aborted through its AbortSignal (the error\'s name is AbortError).',
+    fix: 'Nothing to fix if the abort was intended; otherwise check who aborts the signal and its timeout.',
+  },
+  ERR_MTLS_KEY_NOT_IN_NODE: {
+    meaning: 'The binding certificate\'s private key lives outside Node (e.g. a Windows CNG key), so Node TLS (an https.Agent) cannot present it.',
+    fix: 'Use createMtlsFetch() (it sends requests through the client\'s own transport, e.g. Schannel) or the client\'s createMtlsTransport().',
+  },
+  ERR_MTLS_RESOURCE_INVALID_RESPONSE: {
+    meaning: 'The resource answered with an HTTP status a fetch Response cannot carry (outside 200-599).',
+    fix: 'The resource or a proxy in between is not speaking HTTP as expected; check the URL and connectTo.',
+  },
+  ERR_IMDS_NO_BINDING_CERTIFICATE: {
+    meaning: 'No binding certificate is cached or persisted for this managed identity (and nothing was requested from IMDS).',
+    fix: 'Get a token first with persistence on (msal-mtls mi-token --persist, or persistence: true), with the same identity, attestation mode and key protection.',
   },
 };
 

@@ -1,6 +1,12 @@
+/**
+ * The methods a transport sends. The token and IMDS clients use GET and POST; the others are for
+ * downstream resource calls (createMtlsFetch).
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+
 /** One HTTP request, as the token and IMDS clients make it. Header names are lower case. */
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: HttpMethod;
   url: string;
   headers: Readonly<Record<string, string>>;
   body?: string | Uint8Array;

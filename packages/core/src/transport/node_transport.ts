@@ -5,7 +5,7 @@ import type { KeyObject, X509Certificate } from 'node:crypto';
 import { invalidArgument } from '../errors/argument.js';
 import { MtlsError } from '../errors/mtls_error.js';
 import { resolveDialTarget, type ConnectToRule } from './connect_to.js';
-import type { HttpRequest, HttpResponse, MtlsTransport } from './http_types.js';
+import type { HttpMethod, HttpRequest, HttpResponse, MtlsTransport } from './http_types.js';
 import { toTransportError } from './transport_errors.js';
 
 export interface NodeTransportOptions {
@@ -81,7 +81,8 @@ export function createNodeTransport(options: NodeTransportOptions): MtlsTranspor
   };
 }
 
-function buildSecureContext(options: NodeTransportOptions): SecureContext {
+/** The TLS context of a credential plus the extra roots: also what createMtlsAgent's agent uses. */
+export function buildSecureContext(options: Pick<NodeTransportOptions, 'credential' | 'ca'>): SecureContext {
   const { chain, privateKey } = options.credential;
   const base = {
     key: privateKey.export({ type: 'pkcs8', format: 'pem' }),
@@ -100,10 +101,12 @@ function buildSecureContext(options: NodeTransportOptions): SecureContext {
   return context;
 }
 
-/** Misuse of `request()` is a coded TypeError before any connection: the URL must parse, the method be GET or POST, headers be valid. */
+const methods: ReadonlySet<string> = new Set<HttpMethod>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+/** Misuse of `request()` is a coded TypeError before any connection: the URL must parse, the method be an HttpMethod, headers be valid. */
 function checkRequest(req: HttpRequest): URL {
   if (typeof req !== 'object' || req === null) throw invalidArgument('request', 'an object', req);
-  if (req.method !== 'GET' && req.method !== 'POST') throw invalidArgument('request.method', "'GET' or 'POST'", req.method);
+  if (!methods.has(req.method)) throw invalidArgument('request.method', [...methods].join(', '), req.method);
   let url: URL;
   try {
     url = new URL(req.url);
@@ -174,7 +177,9 @@ function exchange(req: HttpRequest, t: ExchangeTarget): Promise<HttpResponse> {
       fail(stale ? new StaleSocketError('stale pooled socket', { cause: error }) : error);
     });
     request.on('response', (response: IncomingMessage) => {
-      readBody(response, t.maxBytes, t.servername).then(
+      // A HEAD answer has no body whatever its content-length says (that is the GET body's size).
+      const body = req.method === 'HEAD' ? drain(response) : readBody(response, t.maxBytes, t.servername);
+      body.then(
         (buffer) => {
           if (settled) return;
           settled = true;
@@ -188,6 +193,14 @@ function exchange(req: HttpRequest, t: ExchangeTarget): Promise<HttpResponse> {
       );
     });
     request.end(body);
+  });
+}
+
+function drain(response: IncomingMessage): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    response.on('end', () => resolve(Buffer.alloc(0)));
+    response.on('error', reject);
+    response.resume();
   });
 }
 

@@ -22,6 +22,8 @@ export interface BindingManagerOptions {
   imdsOptions(identity: ManagedIdentityId | undefined, correlationId: string): ImdsCallOptions;
   now: () => number;
   logger: Logger;
+  /** Notes the key provider left while opening the key (e.g. why it fell back to software), logged with the opening flow's correlation id. */
+  takeKeyNotes?: () => readonly string[];
 }
 
 /** Which step of the cold flow is running, for progress output. */
@@ -55,7 +57,7 @@ export class BindingManager {
     return this.#flights.run(alias, async () => {
       const again = this.current(alias);
       if (again !== undefined) return again;
-      const stored = await this.#fromStore(alias);
+      const stored = await this.#fromStore(alias, correlationId);
       if (stored !== undefined) return stored;
       return this.#mint(alias, identity, attest, correlationId, onStep);
     });
@@ -67,10 +69,25 @@ export class BindingManager {
     await this.#o.store?.remove(alias);
   }
 
-  /** The binding key, created or opened once and checked against the floor. */
-  key(): Promise<BindingKey> {
+  /**
+   * The binding certificate held for an alias, in memory or persisted, even one due for renewal
+   * (for display); never an IMDS request. Undefined when there is none for this key.
+   */
+  async held(alias: string, correlationId: string): Promise<Binding | undefined> {
+    const inMemory = this.#memory.get(alias);
+    if (inMemory !== undefined) return inMemory;
+    const store = this.#o.store;
+    if (store === undefined) return undefined;
+    const key = await this.key(correlationId);
+    const stored = await store.read(alias, key.name, key.publicKeySpki()).catch(() => undefined);
+    return stored === undefined ? undefined : toBinding(alias, stored.certificate, stored.tokenUrl, stored.clientId, stored.tenantId, key);
+  }
+
+  /** The binding key, created or opened once and checked against the floor. `correlationId`: the flow that asks, for the log. */
+  key(correlationId?: string): Promise<BindingKey> {
     this.#keyChecked ??= this.#o.keyProvider.getKey().then(
       (key) => {
+        for (const note of this.#o.takeKeyNotes?.() ?? []) this.#o.logger.info(note, correlationId);
         assertMeetsFloor(key, this.#o.minimumKeyProtection);
         return key;
       },
@@ -82,15 +99,15 @@ export class BindingManager {
     return this.#keyChecked;
   }
 
-  async #fromStore(alias: string): Promise<Binding | undefined> {
+  async #fromStore(alias: string, correlationId: string): Promise<Binding | undefined> {
     const store = this.#o.store;
     if (store === undefined) return undefined;
-    const key = await this.key();
+    const key = await this.key(correlationId);
     const stored = await store.read(alias, key.name, key.publicKeySpki()).catch(() => undefined);
     if (stored === undefined) return undefined;
     const binding = toBinding(alias, stored.certificate, stored.tokenUrl, stored.clientId, stored.tenantId, key);
     if (!isReusable(binding.notBeforeMs, binding.notAfterMs, this.#o.now())) return undefined;
-    this.#o.logger.info(`Reusing the persisted binding certificate ${binding.x5tS256} (no IMDS request).`);
+    this.#o.logger.info(`Reusing the persisted binding certificate ${binding.x5tS256} (no IMDS request).`, correlationId);
     this.#memory.set(alias, binding);
     return binding;
   }
@@ -103,7 +120,7 @@ export class BindingManager {
     // The key first: one below the floor fails before any IMDS request (IMDS is rate limited,
     // and a misconfigured app retrying in a loop must not hammer it). Persisted keys open fast.
     onStep?.('key');
-    const key = await this.key();
+    const key = await this.key(correlationId);
     onStep?.('metadata');
     const metadata = await getPlatformMetadata(call);
     let attestationToken: string | undefined;

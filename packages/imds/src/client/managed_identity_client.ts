@@ -124,6 +124,8 @@ export class ManagedIdentityClient {
   readonly #cache: TokenCache;
   readonly #aliases = new Map<string, AliasState>();
   readonly #scopeMemo = new Map<string, ScopeForms>();
+  /** What the key provider said while opening the key; logged by the flow that opened it, with its correlation id. */
+  readonly #keyNotes: string[] = [];
 
   constructor(options: ManagedIdentityClientOptions = {}) {
     if (typeof options !== 'object' || options === null) throw invalidArgument('options', 'an object', options);
@@ -146,7 +148,7 @@ export class ManagedIdentityClient {
     if (options.tokenCache !== undefined && !(options.tokenCache instanceof TokenCache)) throw invalidArgument('tokenCache', 'a TokenCache', options.tokenCache);
     this.#keyProvider =
       options.keyProvider ??
-      new PlatformKeyProvider({ ...(directory === undefined ? {} : { directory }), onFallback: (reason) => this.#logger.info(reason) });
+      new PlatformKeyProvider({ ...(directory === undefined ? {} : { directory }), onFallback: (reason) => this.#noteKey(reason) });
     const platformStore = options.persistence !== false && !/^(1|true)$/i.test(env.MSAL_MI_DISABLE_PERSISTENT_CERT_CACHE ?? '');
     const attestationProvider = options.attestationProvider ?? (process.platform === 'win32' ? new PlatformAttestationProvider() : undefined);
     this.#cache = options.tokenCache ?? new TokenCache();
@@ -159,7 +161,12 @@ export class ManagedIdentityClient {
       imdsOptions: (identity, correlationId) => this.#imdsOptions(identity, correlationId),
       now: this.#now,
       logger: this.#logger,
+      takeKeyNotes: () => this.#keyNotes.splice(0),
     });
+  }
+
+  #noteKey(note: string): void {
+    if (this.#keyNotes.length < 16) this.#keyNotes.push(note);
   }
 
   /** The token cache (serialize / deserialize, size, clear). */
@@ -234,10 +241,12 @@ export class ManagedIdentityClient {
 
   /** Whether IMDSv2 is here and the best key protection this machine gives. Never mistakes a missing user-assigned identity for "no IMDSv2" (the probe names no identity). */
   async getCapabilities(): Promise<ManagedIdentityCapabilities> {
+    const correlationId = randomUUID();
     const [probe, key] = await Promise.all([
-      probeImdsV2(this.#imdsOptions(undefined, randomUUID())),
+      probeImdsV2(this.#imdsOptions(undefined, correlationId)),
       this.#keyProvider.getKey(),
     ]);
+    for (const note of this.#keyNotes.splice(0)) this.#logger.info(note, correlationId);
     return { imdsV2: probe.available, imdsReason: probe.reason, keyProtection: key.protection, downgrades: key.downgrades };
   }
 
@@ -248,7 +257,7 @@ export class ManagedIdentityClient {
    */
   async createMtlsTransport(bindingCertificate: X509Certificate): Promise<MtlsTransport> {
     if (!(bindingCertificate instanceof X509Certificate)) throw invalidArgument('bindingCertificate', 'an X509Certificate', bindingCertificate);
-    const key = await this.#bindings.key();
+    const key = await this.#bindings.key(randomUUID());
     let spki: Buffer | undefined;
     try {
       spki = bindingCertificate.publicKey.export({ type: 'spki', format: 'der' });
@@ -259,6 +268,20 @@ export class ManagedIdentityClient {
       throw invalidArgument('bindingCertificate', "a certificate issued for this client's binding key", bindingCertificate);
     }
     return this.#transport({ certificate: bindingCertificate, key });
+  }
+
+  /**
+   * The binding certificate this client holds for an identity and attestation mode: in memory,
+   * else persisted (with `persistence` on), even one due for renewal. Never calls IMDS; undefined
+   * when there is none for this key (`msal-mtls cert show --mi` uses it).
+   */
+  async getBindingCertificate(parameters: Pick<ManagedIdentityAcquireTokenParameters, 'identity' | 'attestation' | 'correlationId'> = {}): Promise<X509Certificate | undefined> {
+    if (typeof parameters !== 'object' || parameters === null) throw invalidArgument('parameters', 'an object', parameters);
+    if (parameters.attestation !== undefined && typeof parameters.attestation !== 'boolean') throw invalidArgument('parameters.attestation', 'a boolean', parameters.attestation);
+    const correlationId = parameters.correlationId === undefined ? randomUUID() : requireCorrelationId('parameters.correlationId', parameters.correlationId);
+    const identity = parameters.identity === undefined ? undefined : parseIdentity(parameters.identity);
+    const alias = `${identityKey(identity)}#att=${parameters.attestation === true ? 1 : 0}`;
+    return (await this.#bindings.held(alias, correlationId))?.certificate;
   }
 
   /** Closes pooled TLS connections. */

@@ -226,7 +226,7 @@ describe('ConfidentialClient.createMtlsTransport().request', () => {
   const cases: Case[] = [
     ['url not a URL', request({ method: 'GET', url: 'graph', headers: {} }), invalid],
     ['url over http', request({ method: 'GET', url: 'http://mtlstb.graph.microsoft.com/v1.0/me', headers: {} }), 'ERR_MTLS_INVALID_AUTHORITY'],
-    ['method DELETE', request({ method: 'DELETE', url: 'https://mtlstb.graph.microsoft.com/', headers: {} }), invalid],
+    ['method TRACE', request({ method: 'TRACE', url: 'https://mtlstb.graph.microsoft.com/', headers: {} }), invalid],
     ['a header value with CR LF', request({ method: 'GET', url: 'https://mtlstb.graph.microsoft.com/', headers: { authorization: 'mtls_pop x\r\nhost: evil' } }), invalid],
     ['a header name with a space', request({ method: 'GET', url: 'https://mtlstb.graph.microsoft.com/', headers: { 'bad name': 'x' } }), invalid],
     ['timeoutMs negative', request({ method: 'GET', url: 'https://mtlstb.graph.microsoft.com/', headers: {}, timeoutMs: -1 }), invalid],
