@@ -37,6 +37,11 @@ if (which === 'ours' || which === 'warm') {
   // from @msal-mtls/imds's buildCsr (imported before the clock: the emulator checks the CSR), so
   // its PSS signature (~1 ms) is inside the floor too.
   const { buildCsr } = await import('@msal-mtls/imds');
+  // The CSR encoder (asn1js + pkijs) loads lazily; load it before the clock, so the floor's csr
+  // step is the encoding and the signature only, not our module loading.
+  const warm = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const warmSpki = warm.publicKey.export({ type: 'spki', format: 'der' });
+  await buildCsr({ tenantId: 't', clientId: 'c', cuId: { vmId: 'v' }, signer: { publicKeySpki: () => warmSpki, sign: async (data) => sign('sha256', data, { key: warm.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }) } });
   const base = new URL(config.imdsUrl);
   const get = (path) => call(httpRequest, { host: base.hostname, port: base.port, path, headers: { metadata: 'true' } });
   const t0 = performance.now();

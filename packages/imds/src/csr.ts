@@ -13,6 +13,24 @@ export { serializeCuId, type CuId } from './cuid.js';
  * @example const { base64 } = await buildCsr({ clientId, tenantId, cuId: { vmId }, signer: key });
  */
 export async function buildCsr(input: CsrInput): Promise<Csr> {
-  const encoder = await import('./csr_encoder.js');
-  return encoder.buildCsr(input);
+  return (await loadEncoder()).buildCsr(input);
+}
+
+let encoder: Promise<typeof import('./csr_encoder.js')> | undefined;
+
+function loadEncoder(): Promise<typeof import('./csr_encoder.js')> {
+  encoder ??= import('./csr_encoder.js').catch((error: unknown) => {
+    encoder = undefined;
+    throw error;
+  });
+  return encoder;
+}
+
+/**
+ * Starts loading the encoder (~100 ms of module evaluation) without waiting, so that a cold
+ * issuance overlaps it with the key generation and the metadata request instead of paying it
+ * after them. Failures surface later, in buildCsr.
+ */
+export function preloadCsrEncoder(): void {
+  loadEncoder().catch(() => undefined);
 }

@@ -14,7 +14,7 @@ export type { ManagedIdentityMtlsFetchOptions } from './downstream/mtls_fetch.js
 export { SoftwareKeyProvider } from './key/software_key_provider.js';
 export type { SoftwareKeyProviderOptions } from './key/software_key_provider.js';
 export { keyProtectionLevels } from './key/key_provider.js';
-export type { KeyProtection, KeyProvider, BindingKey, KeyDowngrade, KeyTlsUse, KeyTransportOptions, SignOptions } from './key/key_provider.js';
+export type { KeyProtection, KeyProvider, BindingKey, KeyDowngrade, KeyTlsUse, KeyTransportOptions, SignOptions, GetKeyOptions } from './key/key_provider.js';
 export { PlatformKeyProvider } from './key/platform_key_provider.js';
 export type { PlatformKeyProviderOptions, CngModule } from './key/platform_key_provider.js';
 export { PlatformAttestationProvider } from './attestation/platform_attestation_provider.js';

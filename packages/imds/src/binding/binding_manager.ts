@@ -1,6 +1,6 @@
 import { MtlsError, SingleFlight, x5tS256, type Logger } from '@msal-mtls/core';
 import type { X509Certificate } from 'node:crypto';
-import { buildCsr } from '../csr.js';
+import { buildCsr, preloadCsrEncoder } from '../csr.js';
 import type { AttestationCache } from '../attestation/attestation_cache.js';
 import type { BindingKey, KeyProtection, KeyProvider } from '../key/key_provider.js';
 import { assertMeetsFloor } from '../key/key_protection.js';
@@ -85,7 +85,7 @@ export class BindingManager {
 
   /** The binding key, created or opened once and checked against the floor. `correlationId`: the flow that asks, for the log. */
   key(correlationId?: string): Promise<BindingKey> {
-    this.#keyChecked ??= this.#o.keyProvider.getKey().then(
+    this.#keyChecked ??= this.#o.keyProvider.getKey({ onGenerate: preloadCsrEncoder }).then(
       (key) => {
         for (const note of this.#o.takeKeyNotes?.() ?? []) this.#o.logger.info(note, correlationId);
         assertMeetsFloor(key, this.#o.minimumKeyProtection);

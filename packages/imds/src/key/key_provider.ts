@@ -56,11 +56,19 @@ export interface BindingKey {
   readonly tls: KeyTlsUse;
 }
 
+export interface GetKeyOptions {
+  onGenerate?: () => void;
+}
+
 /** Creates or opens the binding key; a backend per platform implements it. */
 export interface KeyProvider {
   readonly name: string;
-  /** The key, created on first use and reused afterwards (across processes when persisted). */
-  getKey(): Promise<BindingKey>;
+  /**
+   * The key, created on first use and reused afterwards (across processes when persisted).
+   * `onGenerate` is called when a new key is being made: nothing persisted can be bound to it, so
+   * an issuance follows and the caller can start preparing for it meanwhile.
+   */
+  getKey(options?: GetKeyOptions): Promise<BindingKey>;
   /** Deletes the persisted key, if any (a new one is made on the next getKey()). */
   deleteKey(): Promise<void>;
   /**

@@ -1,5 +1,5 @@
 import type { BindingStore } from '../binding/binding_store.js';
-import type { BindingKey, KeyProvider } from './key_provider.js';
+import type { BindingKey, GetKeyOptions, KeyProvider } from './key_provider.js';
 import { SoftwareKeyProvider } from './software_key_provider.js';
 
 /** The parts of @msal-mtls/cng this package uses (an optional dependency, loaded on Windows only). */
@@ -37,8 +37,8 @@ export class PlatformKeyProvider implements KeyProvider {
     this.#options = options;
   }
 
-  async getKey(): Promise<BindingKey> {
-    return (await this.#choose()).provider.getKey();
+  async getKey(options?: GetKeyOptions): Promise<BindingKey> {
+    return (await this.#choose()).provider.getKey(options);
   }
 
   async deleteKey(): Promise<void> {

@@ -1,6 +1,6 @@
 import { constants, createPrivateKey, createPublicKey, generateKeyPair, sign, type KeyObject } from 'node:crypto';
 import { MtlsError } from '@msal-mtls/core';
-import type { BindingKey, KeyDowngrade, KeyProvider, SignOptions } from './key_provider.js';
+import type { BindingKey, GetKeyOptions, KeyDowngrade, KeyProvider, SignOptions } from './key_provider.js';
 import { readPrivateKeyFile, writePrivateKeyFileOnce, deleteKeyFile } from './key_file_store.js';
 
 export interface SoftwareKeyProviderOptions {
@@ -31,8 +31,8 @@ export class SoftwareKeyProvider implements KeyProvider {
     this.#keyName = options.keyName ?? 'msal-mtls-binding-key';
   }
 
-  getKey(): Promise<BindingKey> {
-    this.#key ??= this.#load().catch((error: unknown) => {
+  getKey(options?: GetKeyOptions): Promise<BindingKey> {
+    this.#key ??= this.#load(options?.onGenerate).catch((error: unknown) => {
       this.#key = undefined;
       throw error;
     });
@@ -44,10 +44,14 @@ export class SoftwareKeyProvider implements KeyProvider {
     if (this.#directory !== undefined) await deleteKeyFile(this.#directory, this.#keyName);
   }
 
-  async #load(): Promise<BindingKey> {
-    if (this.#directory === undefined) return softwareKey(await generateRsaKey(), this.#keyName, 'in-memory');
+  async #load(onGenerate: (() => void) | undefined): Promise<BindingKey> {
+    if (this.#directory === undefined) {
+      onGenerate?.();
+      return softwareKey(await generateRsaKey(), this.#keyName, 'in-memory');
+    }
     const existing = await readPrivateKeyFile(this.#directory, this.#keyName);
     if (existing !== undefined) return softwareKey(parsePem(existing), this.#keyName, 'software');
+    onGenerate?.();
     const fresh = await generateRsaKey();
     // Another process may have won the race to create it: then use theirs, so both processes
     // bind certificates to the same key.

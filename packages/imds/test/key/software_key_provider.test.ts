@@ -103,3 +103,18 @@ describe('a persisted key is reused by a second process', () => {
     expect(out).toBe(`${Buffer.from(mine.publicKeySpki()).toString('hex')} software`);
   });
 });
+
+describe('onGenerate: a new key means an issuance follows', () => {
+  it('is called when a key is generated, and not when the persisted key is opened', async () => {
+    let generated = 0;
+    const onGenerate = (): void => {
+      generated++;
+    };
+    await new SoftwareKeyProvider({ directory: dir }).getKey({ onGenerate });
+    expect(generated).toBe(1);
+    await new SoftwareKeyProvider({ directory: dir }).getKey({ onGenerate });
+    expect(generated).toBe(1);
+    await new SoftwareKeyProvider().getKey({ onGenerate });
+    expect(generated).toBe(2);
+  });
+});
