@@ -1,3 +1,4 @@
+import type { Failure } from '../../src/native_binding.js';
 import { constants, createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 
 import { runUnderWine, wineAvailable, type WineRun } from './wine_harness.js';
@@ -8,14 +9,8 @@ const wine = wineAvailable() ? describe : describe.skip;
 interface Bytes {
   base64: string;
 }
-interface FailureData {
-  ok: false;
-  api: string;
-  code: number;
-  hex: string;
-  message: string;
-  detail?: string;
-}
+/** A Failure carries no Buffer, so it arrives from Wine unchanged. */
+type FailureData = Failure;
 type Result<T> = ({ ok: true } & T) | FailureData;
 type PublicKey = Result<{ modulus: Bytes; exponent: Bytes }>;
 type Signature = Result<{ signature: Bytes }>;

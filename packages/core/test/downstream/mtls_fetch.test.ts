@@ -1,5 +1,4 @@
-import { startEmulator, type ClientCertificate, type Emulator } from '@msal-mtls/emulator';
-import { ConfidentialClient, type ConfidentialClientOptions } from '../../src/client/confidential_client.js';
+import { emulatorApp, rejection } from '../helpers/emulator_app.js';
 import { createMtlsFetch } from '../../src/downstream/mtls_fetch.js';
 import { createMtlsAgent } from '../../src/downstream/mtls_agent.js';
 import { loadBindingCredential } from '../../src/credential/binding_credential.js';
@@ -14,44 +13,8 @@ const tenantId = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const clientId = '11111111-2222-3333-4444-555555555555';
 const me = 'https://mtlstb.graph.microsoft.com/v1.0/me';
 
-let emulator: Emulator;
-let cert: ClientCertificate;
-const clients: ConfidentialClient[] = [];
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  cert = emulator.createClientCertificate({ commonName: 'fetch app' });
-  emulator.registerApplication({ clientId, tenantId, certificates: [cert.certPem] });
-});
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await emulator.close();
-});
-beforeEach(() => emulator.reset());
-
-function client(overrides: Partial<ConfidentialClientOptions> = {}): ConfidentialClient {
-  const c = new ConfidentialClient({
-    clientId,
-    authority: `https://login.microsoftonline.com/${tenantId}`,
-    azureRegion: 'eastus',
-    certificate: { certPem: cert.certPem, keyPem: cert.keyPem },
-    ca: emulator.caPem,
-    connectTo: emulator.connectTo,
-    sleep: async () => undefined,
-    ...overrides,
-  });
-  clients.push(c);
-  return c;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<{ code?: string; name?: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code?: string; name?: string; message: string };
-  }
-  throw new Error('expected a rejection');
-}
+const app = emulatorApp({ clientId, tenantId, commonName: 'fetch app' });
+const client = app.client;
 
 describe('createMtlsFetch (Path 1)', () => {
   test('GET → 200 over the bound certificate; a real Response; the next call reuses token and connection', async () => {
@@ -63,13 +26,13 @@ describe('createMtlsFetch (Path 1)', () => {
       expect(response.ok).toBe(true);
       expect(response.url).toBe(me);
       expect(response.headers.get('content-type')).toMatch(/application\/json/);
-      expect(await response.json()).toMatchObject({ ok: true, appid: clientId, aud: 'https://graph.microsoft.com', cnf: { 'x5t#S256': cert.x5tS256 } });
-      expect(emulator.resourceRequests[0]).toMatchObject({ clientCertX5t: cert.x5tS256, status: 200, newConnection: true, method: 'GET', path: '/v1.0/me' });
+      expect(await response.json()).toMatchObject({ ok: true, appid: clientId, aud: 'https://graph.microsoft.com', cnf: { 'x5t#S256': app.cert.x5tS256 } });
+      expect(app.emulator.resourceRequests[0]).toMatchObject({ clientCertX5t: app.cert.x5tS256, status: 200, newConnection: true, method: 'GET', path: '/v1.0/me' });
 
       const second = await fetch(new URL(`${me}?$select=id`));
       expect(second.status).toBe(200);
-      expect(emulator.resourceRequests[1]).toMatchObject({ newConnection: false, path: '/v1.0/me?$select=id' });
-      expect(emulator.tokenRequests).toHaveLength(1); // the token came from the cache
+      expect(app.emulator.resourceRequests[1]).toMatchObject({ newConnection: false, path: '/v1.0/me?$select=id' });
+      expect(app.emulator.tokenRequests).toHaveLength(1); // the token came from the cache
     } finally {
       fetch.close();
     }
@@ -84,9 +47,9 @@ describe('createMtlsFetch (Path 1)', () => {
       const head = await fetch(me, { method: 'HEAD' });
       expect(head.status).toBe(200);
       expect(head.body).toBeNull();
-      expect(emulator.resourceRequests.map((r) => r.method)).toEqual(['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD']);
-      expect(emulator.resourceRequests.every((r) => r.status === 200 && r.clientCertX5t === cert.x5tS256)).toBe(true);
-      expect(emulator.tokenRequests[0]!.form.scope).toContain('https://graph.microsoft.com/.default');
+      expect(app.emulator.resourceRequests.map((r) => r.method)).toEqual(['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD']);
+      expect(app.emulator.resourceRequests.every((r) => r.status === 200 && r.clientCertX5t === app.cert.x5tS256)).toBe(true);
+      expect(app.emulator.tokenRequests[0]!.form.scope).toContain('https://graph.microsoft.com/.default');
     } finally {
       fetch.close();
     }
@@ -98,7 +61,7 @@ describe('createMtlsFetch (Path 1)', () => {
       const headers = { 'transfer-encoding': 'chunked', 'content-length': '999', connection: 'close', host: 'evil.example', 'accept-encoding': 'gzip', 'x-custom': 'kept' };
       expect((await fetch(me, { method: 'POST', body: 'abc', headers })).status).toBe(200);
       expect((await fetch(me)).status).toBe(200);
-      expect(emulator.resourceRequests.map((r) => [r.host, r.newConnection])).toEqual([['mtlstb.graph.microsoft.com', true], ['mtlstb.graph.microsoft.com', false]]);
+      expect(app.emulator.resourceRequests.map((r) => [r.host, r.newConnection])).toEqual([['mtlstb.graph.microsoft.com', true], ['mtlstb.graph.microsoft.com', false]]);
     } finally {
       fetch.close();
     }
@@ -112,7 +75,7 @@ describe('createMtlsFetch (Path 1)', () => {
       expect(response.ok).toBe(false);
       expect(response.headers.get('www-authenticate')).toMatch(/^mtls_pop error="invalid_token"/);
       expect(await response.json()).toMatchObject({ error: 'invalid_token', reason: 'wrong_audience' });
-      expect(emulator.resourceRequests[0]).toMatchObject({ clientCertX5t: cert.x5tS256, status: 401, reason: 'wrong_audience' });
+      expect(app.emulator.resourceRequests[0]).toMatchObject({ clientCertX5t: app.cert.x5tS256, status: 401, reason: 'wrong_audience' });
     } finally {
       fetch.close();
     }
@@ -124,9 +87,9 @@ describe('createMtlsFetch (Path 1)', () => {
     const used: string[] = [];
     const external = client({
       certificate: {
-        certificate: cert.certPem,
+        certificate: app.cert.certPem,
         createTransport: (options): MtlsTransport => {
-          const inner = createNodeTransport({ credential: loadBindingCredential({ certPem: cert.certPem, keyPem: cert.keyPem }, Date.now()), ca: options.ca, connectTo: parseConnectTo(emulator.connectTo) });
+          const inner = createNodeTransport({ credential: loadBindingCredential({ certPem: app.cert.certPem, keyPem: app.cert.keyPem }, Date.now()), ca: options.ca, connectTo: parseConnectTo(app.emulator.connectTo) });
           return { request: (r: HttpRequest) => (used.push(`${r.method} ${new URL(r.url).host}`), inner.request(r)), close: () => inner.close() };
         },
       },
@@ -135,7 +98,7 @@ describe('createMtlsFetch (Path 1)', () => {
     try {
       expect((await fetch(me)).status).toBe(200);
       expect(used).toContain('GET mtlstb.graph.microsoft.com');
-      expect(emulator.resourceRequests[0]).toMatchObject({ clientCertX5t: cert.x5tS256, status: 200 });
+      expect(app.emulator.resourceRequests[0]).toMatchObject({ clientCertX5t: app.cert.x5tS256, status: 200 });
     } finally {
       fetch.close();
     }
@@ -146,8 +109,8 @@ describe('createMtlsFetch (Path 1)', () => {
     const fetch = createMtlsFetch({ client: client(), scopes: ['https://graph.microsoft.com/.default'] });
     try {
       expect(await rejection(fetch(me, { signal: AbortSignal.abort() }))).toMatchObject({ code: 'ERR_MTLS_ABORTED', name: 'AbortError' });
-      expect(emulator.tokenRequests).toHaveLength(0);
-      expect(emulator.resourceRequests).toHaveLength(0);
+      expect(app.emulator.tokenRequests).toHaveLength(0);
+      expect(app.emulator.resourceRequests).toHaveLength(0);
     } finally {
       fetch.close();
     }
@@ -159,7 +122,7 @@ describe('createMtlsFetch (Path 1)', () => {
       expect(await rejection(fetch('http://mtlstb.graph.microsoft.com/v1.0/me'))).toMatchObject({ code: 'ERR_MTLS_INVALID_ARGUMENT' });
       expect(await rejection(fetch(me, { method: 'PROPFIND' }))).toMatchObject({ code: 'ERR_MTLS_INVALID_ARGUMENT' });
       expect(await rejection(fetch('not a url'))).toMatchObject({ code: 'ERR_MTLS_INVALID_ARGUMENT' });
-      expect(emulator.tokenRequests).toHaveLength(0);
+      expect(app.emulator.tokenRequests).toHaveLength(0);
     } finally {
       fetch.close();
     }
@@ -168,7 +131,7 @@ describe('createMtlsFetch (Path 1)', () => {
   });
 
   test('a transport failure is the transport\'s coded error', async () => {
-    const fetch = createMtlsFetch({ client: client({ connectTo: ['mtlstb.graph.microsoft.com:443:127.0.0.1:1', ...emulator.connectTo] }), scopes: ['https://graph.microsoft.com/.default'] });
+    const fetch = createMtlsFetch({ client: client({ connectTo: ['mtlstb.graph.microsoft.com:443:127.0.0.1:1', ...app.emulator.connectTo] }), scopes: ['https://graph.microsoft.com/.default'] });
     try {
       expect(await rejection(fetch(me))).toMatchObject({ code: 'ERR_MTLS_NETWORK' });
     } finally {

@@ -1,7 +1,6 @@
 import { request as httpsRequest } from 'node:https';
 import { isTokenCredential, type AccessToken, type GetTokenOptions, type TokenCredential } from '@azure/core-auth';
-import { startEmulator, type ClientCertificate, type Emulator } from '@msal-mtls/emulator';
-import { ConfidentialClient, type ConfidentialClientOptions } from '../../src/client/confidential_client.js';
+import { emulatorApp, rejection } from '../helpers/emulator_app.js';
 import { MtlsPopTokenCredential } from '../../src/downstream/mtls_pop_token_credential.js';
 import { createMtlsAgent } from '../../src/downstream/mtls_agent.js';
 import { readCnfThumbprint } from '../../src/pop/jwt_cnf.js';
@@ -15,44 +14,8 @@ const tenantId = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const clientId = '11111111-2222-3333-4444-555555555555';
 const graph = 'https://graph.microsoft.com/.default';
 
-let emulator: Emulator;
-let cert: ClientCertificate;
-const clients: ConfidentialClient[] = [];
-
-beforeAll(async () => {
-  emulator = await startEmulator({ tokenLifetimeSeconds: 3600, refreshInSeconds: 1800 });
-  cert = emulator.createClientCertificate({ commonName: 'credential app' });
-  emulator.registerApplication({ clientId, tenantId, certificates: [cert.certPem] });
-});
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await emulator.close();
-});
-beforeEach(() => emulator.reset());
-
-function client(overrides: Partial<ConfidentialClientOptions> = {}): ConfidentialClient {
-  const c = new ConfidentialClient({
-    clientId,
-    authority: `https://login.microsoftonline.com/${tenantId}`,
-    azureRegion: 'eastus',
-    certificate: { certPem: cert.certPem, keyPem: cert.keyPem },
-    ca: emulator.caPem,
-    connectTo: emulator.connectTo,
-    sleep: async () => undefined,
-    ...overrides,
-  });
-  clients.push(c);
-  return c;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<{ code?: string; name?: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code?: string; name?: string; message: string };
-  }
-  throw new Error('expected a rejection');
-}
+const app = emulatorApp({ clientId, tenantId, commonName: 'credential app', emulator: { tokenLifetimeSeconds: 3600, refreshInSeconds: 1800 } });
+const client = app.client;
 
 /** GET the emulator's resource over `agent` with `authorization`; status and the certificate the resource saw. */
 function callResource(agent: import('node:https').Agent, authorization: string): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -78,18 +41,18 @@ describe('MtlsPopTokenCredential', () => {
     const before = Date.now();
     const token = await credential.getToken(graph);
     expect(token.tokenType).toBe('mtls_pop');
-    expect(readCnfThumbprint(token.token)).toBe(cert.x5tS256);
+    expect(readCnfThumbprint(token.token)).toBe(app.cert.x5tS256);
     expect(token.expiresOnTimestamp).toBeGreaterThanOrEqual(before + 3600_000 - 5_000);
     expect(token.expiresOnTimestamp).toBeLessThanOrEqual(Date.now() + 3600_000 + 5_000);
     expect(token.refreshAfterTimestamp! - before).toBeGreaterThanOrEqual(1800_000 - 5_000);
     expect(token.refreshAfterTimestamp!).toBeLessThan(token.expiresOnTimestamp);
-    expect(x5tS256(credential.bindingCertificate)).toBe(cert.x5tS256);
-    expect(emulator.tokenRequests).toHaveLength(1);
-    expect(emulator.tokenRequests[0]!.clientCertX5t).toBe(cert.x5tS256);
+    expect(x5tS256(credential.bindingCertificate)).toBe(app.cert.x5tS256);
+    expect(app.emulator.tokenRequests).toHaveLength(1);
+    expect(app.emulator.tokenRequests[0]!.clientCertX5t).toBe(app.cert.x5tS256);
     // An array of scopes, as the Azure SDK passes them: the same cached token, no request.
     const again: AccessToken | null = await (credential as TokenCredential).getToken([graph]);
     expect(again).toMatchObject({ token: token.token, tokenType: 'mtls_pop' });
-    expect(emulator.tokenRequests).toHaveLength(1);
+    expect(app.emulator.tokenRequests).toHaveLength(1);
   });
 
   test('as an Azure SDK pipeline uses it: header from tokenType, sent on createMtlsAgent\'s connection → 200', async () => {
@@ -99,11 +62,11 @@ describe('MtlsPopTokenCredential', () => {
     try {
       const ok = await callResource(agent, `${token.tokenType ?? 'Bearer'} ${token.token}`);
       expect(ok).toMatchObject({ status: 200, body: { ok: true, appid: clientId } });
-      expect(emulator.resourceRequests.at(-1)).toMatchObject({ clientCertX5t: cert.x5tS256, status: 200 });
+      expect(app.emulator.resourceRequests.at(-1)).toMatchObject({ clientCertX5t: app.cert.x5tS256, status: 200 });
       // A plain agent (no client certificate) with the same token is refused: the binding is real.
-      const plain = new (await import('node:https')).Agent({ ca: emulator.caPem });
+      const plain = new (await import('node:https')).Agent({ ca: app.emulator.caPem });
       const refused = await new Promise<number>((resolve, reject) => {
-        const req = httpsRequest(`https://127.0.0.1:${emulator.port}/v1.0/me`, { agent: plain, headers: { host: 'mtlstb.graph.microsoft.com', authorization: `mtls_pop ${token.token}` }, servername: 'mtlstb.graph.microsoft.com' }, (res) => {
+        const req = httpsRequest(`https://127.0.0.1:${app.emulator.port}/v1.0/me`, { agent: plain, headers: { host: 'mtlstb.graph.microsoft.com', authorization: `mtls_pop ${token.token}` }, servername: 'mtlstb.graph.microsoft.com' }, (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);
         });
@@ -112,7 +75,7 @@ describe('MtlsPopTokenCredential', () => {
       });
       plain.destroy();
       expect(refused).toBe(401);
-      expect(emulator.resourceRequests.at(-1)!.reason).toBe('no_client_certificate');
+      expect(app.emulator.resourceRequests.at(-1)!.reason).toBe('no_client_certificate');
       // connectTo dials the emulator (whose certificate names 127.0.0.1) for any host, but the
       // server certificate is still checked against the URL's host: a name it lacks fails.
       const misnamed = await new Promise<string>((resolve) => {
@@ -134,7 +97,7 @@ describe('MtlsPopTokenCredential', () => {
     const error = await rejection(new MtlsPopTokenCredential(client()).getToken(graph, options as never));
     expect(error.code).toBe('ERR_MTLS_UNSUPPORTED_TOKEN_OPTION');
     expect(isMtlsError(error)).toBe(true);
-    expect(emulator.tokenRequests).toHaveLength(0);
+    expect(app.emulator.tokenRequests).toHaveLength(0);
   });
 
   test('options it ignores or accepts: the same tenant (any case), empty claims, tracing, CAE, timeout', async () => {
@@ -148,9 +111,9 @@ describe('MtlsPopTokenCredential', () => {
     const credential = new MtlsPopTokenCredential(client());
     const early = await rejection(credential.getToken(graph, { abortSignal: AbortSignal.abort() }));
     expect(early).toMatchObject({ code: 'ERR_MTLS_ABORTED', name: 'AbortError' });
-    expect(emulator.tokenRequests).toHaveLength(0);
+    expect(app.emulator.tokenRequests).toHaveLength(0);
 
-    emulator.inject({ kind: 'delay', ms: 3000 });
+    app.emulator.inject({ kind: 'delay', ms: 3000 });
     const controller = new AbortController();
     const started = Date.now();
     const pending = credential.getToken(graph, { abortSignal: controller.signal });
